@@ -1,0 +1,52 @@
+# Plenary: `make run` serves the demo on the embedded default; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install lint format translations extract-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# The .mo files are built, never committed.
+translations: $(VENV)/.installed
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 6; fi
+
+run: install
+	PLENARY_ENV=$${PLENARY_ENV:-development} $(BIN)/flask db upgrade
+	PLENARY_ENV=$${PLENARY_ENV:-development} $(BIN)/flask seed demo
+	PLENARY_ENV=$${PLENARY_ENV:-development} $(BIN)/flask serve --port $(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+bench: install
+	$(BIN)/python -m bench.outbox_send
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

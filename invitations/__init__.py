@@ -1,0 +1,5 @@
+"""Invitations: the directory of addressees, circulars, dispatch and follow-up."""
+
+from flask import Blueprint
+
+bp = Blueprint("invitations", __name__, url_prefix="/secretariat/invitations")

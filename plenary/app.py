@@ -1,0 +1,211 @@
+"""create_app: settings, extensions, areas, tasks, commands, error pages, headers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_interval
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from . import config
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
+    """Build the application from environment variables (or the mapping given) and overrides."""
+    app = Flask(
+        "plenary",
+        root_path=str(ROOT),
+        instance_path=(environ or os.environ).get("INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
+    app.config.update(
+        config.load(environ if environ is not None else os.environ, app.instance_path)
+    )
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_tasks(app)
+    register_commands(app)
+    register_error_pages(app)
+    register_templates(app)
+    register_headers(app)
+    if app.config["PLENARY_ENV"] == "production":
+        check_production(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
+    limiter.init_app(app)
+    # Importing the module registers the Flask-Login user loader.
+    from . import auth  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from inquiries import bp as inquiries_bp
+    from invitations import bp as invitations_bp
+    from registration import bp as registration_bp
+
+    from .views import auth, secretariat, site
+
+    for blueprint in (site, auth, secretariat, registration_bp, invitations_bp, inquiries_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_tasks(app: Flask) -> None:
+    from tasks import celery_init_app
+
+    celery_init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You are not allowed to see this page."),
+        404: lambda: _("This page does not exist."),
+        405: lambda: _("This page does not accept that request."),
+        410: lambda: _("This link has expired."),
+        413: lambda: _("The file is too large."),
+        429: lambda: _("Too many attempts. Please wait a moment and try again."),
+        500: lambda: _("Something went wrong on our side. The Secretariat has been told."),
+    }
+
+    def render(code: int, message: str):
+        return render_template("errors/error.html", code=code, message=message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        message = messages.get(code, lambda: error.description)()
+        return render(code, message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render(400, _("The form had expired. Please go back, reload it and try again."))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render(500, messages[500]())
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        language = current_language()
+        return {
+            "languages": LANGUAGES,
+            "current_language": language,
+            "text_direction": text_direction(language),
+        }
+
+    app.jinja_env.filters["pick"] = pick
+    app.jinja_env.filters["event_time"] = event_time
+    app.jinja_env.filters["date_range"] = date_range
+    app.jinja_env.globals["mail_state_label"] = mail_state_label
+
+
+def event_time(value: datetime, event: Any, format: str = "medium") -> str:
+    """A UTC timestamp shown in the event's own time zone and the reader's language."""
+    return format_datetime(value, format, tzinfo=ZoneInfo(event.timezone), locale=get_locale())
+
+
+def date_range(start: date, end: date) -> str:
+    """'6–7 July 2026' in the reader's language."""
+    return format_interval(start, end, skeleton="yMMMMd", locale=get_locale())
+
+
+def mail_state_label(state: str) -> str:
+    labels = {
+        "pending": _("pending"),
+        "sending": _("sending"),
+        "sent": _("sent"),
+        "failed": _("failed"),
+    }
+    return labels.get(str(state), str(state))
+
+
+def register_headers(app: Flask) -> None:
+    policy = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    )
+    https = app.config["BASE_URL"].startswith("https://")
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        # Personal links carry tokens in their path: never leak them to another site.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
+        if https:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def check_production(app: Flask) -> None:
+    """Refuse to start in production with the development key or unreachable services."""
+    if app.config["SECRET_KEY"] == config.DEVELOPMENT_SECRET_KEY:
+        raise config.StartupError(
+            "SECRET_KEY is not set: production refuses the development key "
+            "(set SECRET_KEY to a long random value)."
+        )
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # any driver error: we only report it and stop
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise config.StartupError(
+                f"The database at {db.engine.url.render_as_string(hide_password=True)} "
+                f"is unreachable: {reason}"
+            ) from error
+    redis_url = app.config["REDIS_URL"]
+    if redis_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
+        except redis.RedisError as error:
+            raise config.StartupError(f"Redis at {redis_url} is unreachable: {error}") from error
+    logging.getLogger("plenary").setLevel(logging.INFO)

@@ -1,0 +1,85 @@
+"""Settings read from the environment, with embedded defaults that work on one machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Used only when SECRET_KEY is unset outside production; production refuses it.
+DEVELOPMENT_SECRET_KEY = "plenary-development-key-not-for-production"
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value not in (None, "") else default
+
+
+def _database_uri(url: str | None, instance_path: str) -> str:
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "plenary.db")
+    # Heroku-style URLs name the old driver; psycopg 3 is the one we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
+    """Return the Flask settings for this process, from environment variables."""
+    environment = environ.get("PLENARY_ENV", "production")
+    if environment not in ENVIRONMENTS:
+        raise ValueError(f"PLENARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    base_url = environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    redis_url = environ.get("REDIS_URL") or None
+    mail_server = environ.get("MAIL_SERVER") or None
+    secure = base_url.startswith("https://")
+    return {
+        "PLENARY_ENV": environment,
+        "TESTING": environment == "testing",
+        "SECRET_KEY": environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "BASE_URL": base_url,
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "MAX_CONTENT_LENGTH": _int(environ.get("MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int(environ.get("MAIL_PORT"), 25),
+        "MAIL_USE_TLS": _flag(environ.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(environ.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "Plenary <plenary@localhost>"),
+        # With no MAIL_SERVER, messages are written as .eml files here.
+        "MAIL_FILE_DIRECTORY": str(Path(instance_path) / "mail"),
+        "OUTBOX_MAX_ATTEMPTS": _int(environ.get("OUTBOX_MAX_ATTEMPTS"), 6),
+        # A row claimed for longer than this was interrupted mid-send.
+        "OUTBOX_STALE_CLAIM_SECONDS": _int(environ.get("OUTBOX_STALE_CLAIM_SECONDS"), 900),
+        "OUTBOX_SWEEP_SECONDS": _int(environ.get("OUTBOX_SWEEP_SECONDS"), 60),
+        "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
+        "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+    }
+
+
+class StartupError(RuntimeError):
+    """The application cannot start as configured; the message says why in one line."""

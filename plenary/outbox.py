@@ -1,0 +1,313 @@
+"""The email outbox: every message is a row first, sent after commit, never twice.
+
+`enqueue` writes the row inside the caller's transaction and, once that transaction
+commits, queues the send task with the row's id. `deliver` claims the row with one
+conditional UPDATE, so two workers (or a re-run) can never both send it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_mail import Message
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from .extensions import db, mail
+from .models import OutboxAttachment, OutboxMessage, OutboxState, utcnow
+
+SEND_TASK = "plenary.outbox.send"
+_QUEUE_KEY = "outbox_ids_to_queue"
+
+# name -> function(**arguments) -> bytes; areas register the attachments they render.
+_renderers: dict[str, Callable[..., bytes]] = {}
+
+
+def attachment_renderer(name: str) -> Callable[[Callable[..., bytes]], Callable[..., bytes]]:
+    """Register a function that renders an attachment's bytes when the message is sent."""
+
+    def register(function: Callable[..., bytes]) -> Callable[..., bytes]:
+        _renderers[name] = function
+        return function
+
+    return register
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes | None = None
+    renderer: str | None = None
+    arguments: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str | None
+
+
+def render_email(template: str, language: str, **context: Any) -> RenderedEmail:
+    """Render emails/<template>.txt (blocks `subject`, `body`) and .html in one language."""
+    env = current_app.jinja_env
+    with force_locale(language):
+        context = {**context, "language": language}
+        current_app.update_template_context(context)
+        # The .txt template has two blocks: `subject` and `body`.
+        text_template = env.get_template(f"emails/{template}.txt")
+        subject = "".join(text_template.blocks["subject"](text_template.new_context(context)))
+        text = "".join(text_template.blocks["body"](text_template.new_context(context)))
+        try:
+            html_template = env.get_template(f"emails/{template}.html")
+        except LookupError:
+            html = None
+        else:
+            html = html_template.render(context)
+    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def new_message_id() -> str:
+    """A Message-ID under the domain of BASE_URL, fixed when the row is written."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "plenary.localhost"
+    return make_msgid(domain=domain)
+
+
+def enqueue(
+    *,
+    kind: str,
+    recipients: Iterable[str],
+    email: RenderedEmail,
+    language: str = "en",
+    subject_ref: str | None = None,
+    reply_to: str | None = None,
+    sender: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> OutboxMessage:
+    """Write one outgoing email into the current transaction; it is queued after commit."""
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        raise ValueError("an outbox message needs at least one recipient")
+    message = OutboxMessage(
+        message_id=new_message_id(),
+        kind=kind,
+        subject_ref=subject_ref,
+        sender=sender or current_app.config["MAIL_DEFAULT_SENDER"],
+        recipients=recipients,
+        reply_to=reply_to,
+        subject=email.subject,
+        text_body=email.text,
+        html_body=email.html,
+        headers=headers or {},
+        language=language,
+        state=OutboxState.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    for attachment in attachments:
+        message.attachments.append(
+            OutboxAttachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                data=attachment.data,
+                renderer=attachment.renderer,
+                arguments=attachment.arguments or {},
+            )
+        )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_QUEUE_KEY, []).append(message.id)
+    return message
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_after_commit(session: Session) -> None:
+    ids = session.info.pop(_QUEUE_KEY, None)
+    if ids:
+        queue(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUE_KEY, None)
+
+
+def queue(ids: Iterable[int]) -> None:
+    """Hand committed rows to the send task (in-process when there is no broker)."""
+    task = current_app.extensions["celery"].tasks[SEND_TASK]
+    for message_id in ids:
+        try:
+            task.delay(message_id)
+        except BrokerUnavailable as error:  # the sweep queues it once the broker is back
+            current_app.logger.warning("outbox %s not queued: %s", message_id, error)
+
+
+class PermanentFailure(Exception):
+    """The message cannot be sent as it is; retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    retry_in: int | None = None
+    error: str | None = None
+
+
+def backoff(attempts: int) -> int:
+    """Seconds before the next try: 30 s, 1 min, 2 min, ... up to one hour."""
+    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def deliver(message_id: int) -> Outcome:
+    """Claim one pending row, send it, and record what happened; a second call does nothing."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING)
+        .values(state=OutboxState.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return Outcome("skipped")
+    row = db.session.get(OutboxMessage, message_id)
+    try:
+        transmit(build_mail(row))
+    except (PermanentFailure, smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        return _record_failure(row, error, permanent=True)
+    except (smtplib.SMTPException, OSError) as error:
+        permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+        return _record_failure(row, error, permanent=permanent)
+    row.state = OutboxState.SENT
+    row.sent_at = utcnow()
+    row.last_error = None
+    db.session.commit()
+    return Outcome("sent")
+
+
+def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) -> Outcome:
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        row.state = OutboxState.FAILED
+        db.session.commit()
+        return Outcome("failed", error=row.last_error)
+    delay = backoff(row.attempts)
+    row.state = OutboxState.PENDING
+    row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.commit()
+    return Outcome("pending", retry_in=delay, error=row.last_error)
+
+
+def build_mail(row: OutboxMessage) -> Message:
+    """The Flask-Mail message for a row, with its fixed Message-ID and rendered attachments."""
+    headers = {"X-Plenary-Outbox-Id": str(row.id), **(row.headers or {})}
+    message = Message(
+        subject=row.subject,
+        recipients=list(row.recipients),
+        body=row.text_body,
+        html=row.html_body,
+        sender=row.sender,
+        reply_to=row.reply_to,
+        extra_headers=headers,
+    )
+    message.msgId = row.message_id
+    for attachment in row.attachments:
+        message.attach(attachment.filename, attachment.content_type, _attachment_bytes(attachment))
+    return message
+
+
+def _attachment_bytes(attachment: OutboxAttachment) -> bytes:
+    if attachment.data is not None:
+        return attachment.data
+    renderer = _renderers.get(attachment.renderer or "")
+    if renderer is None:
+        raise PermanentFailure(f"no renderer named {attachment.renderer!r}")
+    return renderer(**attachment.arguments)
+
+
+def transmit(message: Message) -> None:
+    """Send by SMTP when MAIL_SERVER is set, else write an .eml file into the instance folder."""
+    if current_app.config["MAIL_SERVER"]:
+        mail.send(message)
+        return
+    directory = Path(current_app.config["MAIL_FILE_DIRECTORY"])
+    directory.mkdir(parents=True, exist_ok=True)
+    name = message.msgId.strip("<>").replace("/", "_").replace("@", "_at_")
+    path = directory / f"{name}.eml"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    queued: list[int]
+    interrupted: list[int]
+
+
+def sweep(
+    now: datetime | None = None, *, grace_seconds: int = 30, limit: int = 1000
+) -> SweepResult:
+    """Queue the pending rows that are due and fail the ones a dead worker left half-sent.
+
+    A row still claimed after OUTBOX_STALE_CLAIM_SECONDS may or may not have reached the
+    SMTP server; sending it again could deliver it twice, so it is failed with a message
+    that says so, for staff to check and retry.
+    """
+    now = now or utcnow()
+    stale_before = now - timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
+    interrupted = list(
+        db.session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.state == OutboxState.SENDING,
+                OutboxMessage.claimed_at < stale_before,
+            )
+        )
+    )
+    if interrupted:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(interrupted), OutboxMessage.state == OutboxState.SENDING)
+            .values(
+                state=OutboxState.FAILED,
+                last_error="Interrupted while sending: it may or may not have been delivered. "
+                "Check with the recipient before retrying.",
+            )
+            .execution_options(synchronize_session=False)
+        )
+    due = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.state == OutboxState.PENDING,
+                OutboxMessage.next_attempt_at <= now - timedelta(seconds=grace_seconds),
+            )
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    queue(due)
+    return SweepResult(queued=due, interrupted=interrupted)
+
+
+def retry(message: OutboxMessage) -> None:
+    """Put a failed message back in line; it is queued when the caller commits."""
+    if message.state != OutboxState.FAILED:
+        raise ValueError("only a failed message can be retried")
+    message.state = OutboxState.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    db.session.flush()
+    db.session.info.setdefault(_QUEUE_KEY, []).append(message.id)

@@ -1,0 +1,308 @@
+"""Real servers for the tests, started on 127.0.0.1 on free ports and stopped afterwards.
+
+Redis, a throw-away PostgreSQL cluster, a recording SMTP server and Celery workers run as
+they would in production. An environment variable can name an existing server instead:
+PLENARY_TEST_REDIS_URL, PLENARY_TEST_POSTGRES_URL (an admin URL on which the tests create
+and drop their own databases).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import glob
+import os
+import pwd
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(
+    check: Callable[[], bool], timeout: float, what: str, interval: float = 0.05
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"gave up waiting for {what} after {timeout} s")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def require_binary(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} is not installed: apt-get install {package} (.ci/run does it)")
+    return path
+
+
+# --- Redis -------------------------------------------------------------------------------
+
+
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def start_redis(directory: Path) -> RedisServer:
+    if url := os.environ.get("PLENARY_TEST_REDIS_URL"):
+        return RedisServer(url)
+    binary = require_binary("redis-server", "redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(directory), "--logfile", str(directory / "redis.log")],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_until(lambda: _port_open(port), 10, "redis-server")
+    return RedisServer(f"redis://127.0.0.1:{port}/0", process)
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _postgres_bindir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key)
+    if candidates:
+        return Path(candidates[-1]).parent
+    initdb = require_binary("initdb", "postgresql")
+    return Path(initdb).parent
+
+
+def _version_key(path: str) -> int:
+    match = re.search(r"/postgresql/(\d+)/", path)
+    return int(match.group(1)) if match else 0
+
+
+@dataclass
+class PostgresServer:
+    admin_url: str  # postgresql+psycopg://user@host:port/postgres
+    data_directory: Path | None = None
+    run_as: list[str] = field(default_factory=list)
+    bindir: Path | None = None
+    databases: list[str] = field(default_factory=list)
+
+    def _connect(self):
+        import psycopg
+
+        return psycopg.connect(self.admin_url.replace("+psycopg", ""), autocommit=True)
+
+    def create_database(self) -> str:
+        """A new empty database; returns its SQLAlchemy URL."""
+        name = f"plenary_test_{uuid.uuid4().hex[:12]}"
+        with self._connect() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        self.databases.append(name)
+        return self.admin_url.rsplit("/", 1)[0] + "/" + name
+
+    def drop_database(self, url: str) -> None:
+        name = url.rsplit("/", 1)[1]
+        with self._connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        if self.data_directory is None:
+            for name in self.databases:
+                with self._connect() as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        subprocess.run(
+            [*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_directory),
+             "-m", "immediate", "stop"],
+            check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(self.data_directory.parent, ignore_errors=True)
+
+
+def start_postgres() -> PostgresServer:
+    if url := os.environ.get("PLENARY_TEST_POSTGRES_URL"):
+        return PostgresServer(admin_url=url)
+    bindir = _postgres_bindir()
+    # PostgreSQL refuses to run as root: run the cluster as the postgres system user.
+    run_as: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="plenary-pg-"))
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    if owner is not None:
+        for path in (base, sockets):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+    subprocess.run(
+        [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+         "-E", "UTF8", "--no-locale", "--no-sync"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    options = (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    subprocess.run(
+        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+         str(base / "postgres.log"), "-w", "-t", "60", "start"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return PostgresServer(
+        admin_url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+        data_directory=data,
+        run_as=run_as,
+        bindir=bindir,
+    )
+
+
+# --- SMTP --------------------------------------------------------------------------------
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    recipients: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> Message:
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[ReceivedMail] = []
+        self.lock = threading.Lock()
+        # Answer with this SMTP reply instead of accepting, to test failures.
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        with self.lock:
+            self.received.append(
+                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SMTPServer:
+    host: str
+    port: int
+    handler: RecordingHandler
+    controller: object
+
+    @property
+    def received(self) -> list[ReceivedMail]:
+        with self.handler.lock:
+            return list(self.handler.received)
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.received.clear()
+        self.handler.refuse_with = None
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[ReceivedMail]:
+        wait_until(lambda: len(self.received) >= count, timeout, f"{count} messages by SMTP")
+        return self.received
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def start_smtp() -> SMTPServer:
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    return SMTPServer("127.0.0.1", port, handler, controller)
+
+
+# --- Celery worker -----------------------------------------------------------------------
+
+
+def procfile_command(name: str, environ: dict[str, str]) -> list[str]:
+    """The Procfile's command for a process type, with ${VAR:-default} expanded from environ."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        kind, _, command = line.partition(":")
+        if kind.strip() == name:
+
+            def expand(match: re.Match) -> str:
+                return environ.get(match.group(1)) or match.group(2) or ""
+
+            return shlex.split(re.sub(r"\$\{(\w+)(?::-([^}]*))?\}", expand, command.strip()))
+    raise KeyError(f"no {name} line in the Procfile")
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_worker(environ: dict[str, str], log: Path, concurrency: int = 2) -> Worker:
+    """Run the Procfile's worker line, as deployed, against the given settings."""
+    env = {**os.environ, **environ, "WORKER_CONCURRENCY": str(concurrency)}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    command = procfile_command("worker", env)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    worker = Worker(process, log)
+    try:
+        wait_until(
+            lambda: " ready." in worker.output() or process.poll() is not None, 60, "celery worker"
+        )
+    except TimeoutError:
+        worker.stop()
+        raise
+    if process.poll() is not None:
+        raise RuntimeError(f"the worker exited:\n{worker.output()[-3000:]}")
+    return worker
