@@ -196,8 +196,22 @@ def deliver(message_id: int) -> Outcome:
     return Outcome("sent")
 
 
+def describe_error(error: Exception) -> str:
+    """A line a person can read: the SMTP reply when there is one."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"SMTP {error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: SMTP {code} {reply.decode(errors='replace')}"
+            for address, (code, reply) in error.recipients.items()
+        )
+    return f"{type(error).__name__}: {error}"
+
+
 def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) -> Outcome:
-    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.last_error = describe_error(error)[:2000]
     if permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         row.state = OutboxState.FAILED
         db.session.commit()

@@ -1,8 +1,9 @@
 import re
 
+from plenary import create_app
 from plenary.extensions import db
 from plenary.models import AuditEntry, OutboxMessage, Role, User
-from tests.conftest import csrf_token, submit
+from tests.conftest import base_settings, csrf_token, submit
 from tests.factories import PASSWORD, make_user, sign_in
 
 
@@ -143,15 +144,15 @@ def test_admin_deactivates_an_account(client):
     assert other.active is False
 
 
-def test_sign_in_is_rate_limited(app, client):
-    app.config["RATELIMIT_ENABLED"] = True
-    from plenary.extensions import limiter
-
-    limiter.enabled = True
-    try:
+def test_sign_in_is_rate_limited(tmp_path):
+    limited = create_app(base_settings(tmp_path, RATELIMIT_ENABLED="true"))
+    with limited.app_context():
+        db.create_all()
         make_user("staff@example.org")
+        client = limited.test_client()
         codes = [sign_in(client, "staff@example.org", "wrong").status_code for _ in range(11)]
-    finally:
-        limiter.enabled = False
+        db.session.remove()
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
+    page = sign_in(client, "staff@example.org").get_data(as_text=True)
+    assert "Too many attempts" in page

@@ -154,7 +154,7 @@ def test_no_name_uses_the_inverted_iso_sort_form() -> None:
         ("ES", "es", "España"),
         ("DE", "ar", "ألمانيا"),
         ("TR", "ar", "تركيا"),
-        ("MD", "ar", "مولدوفا"),
+        ("MD", "ar", "جمهورية مولدوفا"),
         ("KR", "en", "Republic of Korea"),
         ("KP", "en", "Democratic People's Republic of Korea"),
         ("CD", "en", "Democratic Republic of the Congo"),
@@ -164,10 +164,93 @@ def test_known_names(code: str, language: str, name: str) -> None:
     assert by_code()[code].name(language) == name
 
 
-def test_english_names_prefer_the_common_name_to_the_iso_long_form() -> None:
-    states = by_code()
-    assert states["BO"].name("en") == "Bolivia"
-    assert states["RU"].name("en") == "Russian Federation"
+@pytest.mark.parametrize(
+    ("code", "language", "name"),
+    [
+        ("GB", "en", "United Kingdom of Great Britain and Northern Ireland"),
+        ("GB", "fr", "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord"),
+        ("IR", "en", "Iran (Islamic Republic of)"),
+        ("IR", "es", "Irán (República Islámica del)"),
+        ("KG", "ru", "Кыргызстан"),
+        ("US", "zh", "美利坚合众国"),
+        ("US", "fr", "États-Unis d'Amérique"),
+        ("RU", "ar", "الاتحاد الروسي"),
+        ("RU", "es", "Federación de Rusia"),
+        ("VN", "en", "Viet Nam"),
+        ("TR", "en", "Türkiye"),
+        ("VA", "en", "Holy See"),
+        ("VA", "fr", "Saint-Siège"),
+        ("KP", "en", "Democratic People's Republic of Korea"),
+        ("KR", "zh", "大韩民国"),
+        ("LA", "ru", "Лаосская Народно-Демократическая Республика"),
+        ("SY", "fr", "République arabe syrienne"),
+        ("TZ", "es", "República Unida de Tanzanía"),
+        ("MD", "en", "Republic of Moldova"),
+        ("BO", "en", "Bolivia (Plurinational State of)"),
+        ("VE", "ru", "Венесуэла (Боливарианская Республика)"),
+        ("NL", "en", "Netherlands (Kingdom of the)"),
+        ("CZ", "ar", "تشيكيا"),
+        ("CI", "ar", "كوت ديفوار"),
+        ("CV", "fr", "Cabo Verde"),
+        ("SZ", "es", "Eswatini"),
+    ],
+)
+def test_names_are_the_un_short_names(code: str, language: str, name: str) -> None:
+    # UNTERM short names, as in the UN's list of Member States.
+    assert by_code()[code].name(language) == name
+
+
+def test_no_english_name_uses_an_iso_comma_form() -> None:
+    # ISO 3166 inverts long names ("Korea, Republic of", "Tanzania, United Republic of");
+    # the UN short name puts the qualifier first or in brackets.
+    comma_form = re.compile(r",\s+(the\s+)?[\w' ]*\bof\b", re.IGNORECASE)
+    assert comma_form.search("Korea, Republic of")
+    assert comma_form.search("Congo, The Democratic Republic of the")
+    inverted = [
+        (state.code, state.name("en"))
+        for state in member_states()
+        if comma_form.search(state.name("en"))
+    ]
+    assert not inverted, f"English names in ISO comma form: {inverted}"
+
+
+def test_no_english_name_is_an_everyday_name_the_un_does_not_use() -> None:
+    everyday = {
+        "Bolivia",
+        "Cape Verde",
+        "Czech Republic",
+        "Iran",
+        "Ivory Coast",
+        "Laos",
+        "Moldova",
+        "North Korea",
+        "Russia",
+        "South Korea",
+        "Swaziland",
+        "Syria",
+        "Tanzania",
+        "Turkey",
+        "United Kingdom",
+        "United States",
+        "Vatican",
+        "Venezuela",
+        "Vietnam",
+    }
+    used = sorted(
+        (state.code, state.name("en")) for state in member_states() if state.name("en") in everyday
+    )
+    assert not used, f"everyday names instead of UN short names: {used}"
+
+
+def test_chinese_names_use_full_width_brackets() -> None:
+    # The UN writes Chinese names with full-width brackets (U+FF08, U+FF09), never ASCII ones.
+    assert by_code()["IR"].name("zh") == "伊朗\uff08伊斯兰共和国\uff09"
+    ascii_brackets = [
+        (state.code, state.names["zh"])
+        for state in member_states()
+        if "(" in state.names["zh"] or ")" in state.names["zh"]
+    ]
+    assert not ascii_brackets, f"Chinese names with ASCII brackets: {ascii_brackets}"
 
 
 def test_name_falls_back_to_english_for_an_unknown_language() -> None:
@@ -183,6 +266,10 @@ def test_name_overrides_only_cover_member_states_and_un_languages() -> None:
         if code not in states or language not in UN_LANGUAGES
     ]
     assert not stray, f"overrides that would never apply: {stray}"
+
+
+def test_name_overrides_are_sorted_by_code() -> None:
+    assert list(_NAME_OVERRIDES) == sorted(_NAME_OVERRIDES)
 
 
 def test_member_states_are_cached() -> None:

@@ -1,0 +1,129 @@
+"""The public pages, the layout, the language switch and the error pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from plenary import seed
+from plenary.extensions import db
+from plenary.models import Country, Event, User
+
+
+@pytest.fixture
+def demo(app):
+    for line in seed.seed_demo():
+        assert line
+    return db.session.scalar(db.select(Event).filter_by(slug=seed.DEMO_EVENT_SLUG))
+
+
+@pytest.mark.parametrize(
+    "language,title,dates",
+    [
+        ("en", "Global Dialogue on AI Governance", "2026"),
+        ("ru", "Глобальный диалог по вопросам управления ИИ", "6–7 июл. 2026"),
+        ("fr", "Dialogue mondial sur la gouvernance de l'intelligence artificielle", "6–7 juil."),
+        ("es", "Diálogo Mundial sobre la Gobernanza de la Inteligencia Artificial", "julio"),
+        ("zh", "人工智能治理全球对话", "2026年7月6日至7日"),
+        ("ar", "الحوار العالمي بشأن حوكمة الذكاء الاصطناعي", "يوليو"),
+    ],
+)
+def test_home_page_shows_the_event_in_each_un_language(client, demo, language, title, dates):
+    page = client.get(f"/?lang={language}").get_data(as_text=True)
+    assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in page
+    assert f"<h1>{title}</h1>".replace("'", "&#39;") in page
+    assert dates in page
+    assert "Palexpo, Geneva" in page
+
+
+def test_programme_times_are_shown_in_geneva_time(client, demo):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Monday 6 July, 10:00–13:00" in page
+    assert "Europe/Zurich" in page
+    assert "AI for Good Global Summit 2026" in page
+
+
+def test_the_chosen_language_is_remembered(client, demo):
+    response = client.get("/language/ru?next=/")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert '<html lang="ru"' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_does_not_redirect_to_another_site(client):
+    response = client.get("/language/fr?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_browser_language_is_the_default(client, demo):
+    page = client.get("/", headers={"Accept-Language": "es-ES,es;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="es"' in page
+
+
+def test_home_page_without_any_event_says_so(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "No event is published yet." in page
+
+
+def test_unknown_page_is_a_404_in_the_layout(client):
+    response = client.get("/no/such/page")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "This page does not exist." in page
+    assert 'class="site-header"' in page
+
+
+def test_an_error_shows_no_stack_trace(app, client):
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/explode")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in page
+    assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_responses_carry_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_pages_load_no_asset_from_another_site(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    for tag in ("<script", "<link"):
+        for part in page.split(tag)[1:]:
+            assert "http" not in part.split(">")[0], part.split(">")[0]
+
+
+def test_seed_demo_is_safe_to_run_twice_and_prints_the_password_once(app):
+    first = app.test_cli_runner().invoke(args=["seed", "demo"])
+    second = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "countries: 193 added" in first.output
+    assert "with password " in first.output
+    assert "with password " not in second.output
+    assert "countries: 0 added, 193 already there" in second.output
+    assert db.session.scalar(db.select(db.func.count(Country.id))) == 193
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_users_create_command(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "chief@example.org", "--role", "admin", "--password", "x" * 16]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created admin chief@example.org" in result.output
+    again = app.test_cli_runner().invoke(
+        args=["users", "create", "chief@example.org", "--password", "x" * 16]
+    )
+    assert again.exit_code != 0
+    assert "already exists" in again.output
+    short = app.test_cli_runner().invoke(
+        args=["users", "create", "other@example.org", "--password", "short"]
+    )
+    assert "at least 12 characters" in short.output
