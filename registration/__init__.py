@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
 
-from . import views  # noqa: E402,F401  (the views register themselves on bp)
+from . import models, views  # noqa: E402,F401  (tables and views register themselves)
