@@ -46,7 +46,7 @@ extract-messages: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 bench: install
-	$(BIN)/python -m bench.outbox_send
+	$(BIN)/python -m bench.circular_send
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

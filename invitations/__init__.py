@@ -2,6 +2,17 @@
 
 from flask import Blueprint
 
-bp = Blueprint("invitations", __name__, url_prefix="/secretariat/invitations")
+bp = Blueprint(
+    "invitations", __name__, url_prefix="/secretariat/invitations", cli_group="invitations"
+)
 
-from . import models  # noqa: E402,F401
+# The modules register their views, commands, seed steps, renderers and signal handlers.
+from . import (  # noqa: E402,F401
+    cli,
+    directory_views,
+    letters,
+    models,
+    seed,
+    tracking,
+    views,
+)

@@ -1,4 +1,4 @@
-"""Merge fields: the {honorific} {full_name} {title} {country} {city} of an annex's address block."""
+"""Merge fields: {honorific} {full_name} {title} {country} {city} in an annex's text."""
 
 from __future__ import annotations
 

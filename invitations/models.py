@@ -29,7 +29,7 @@ class AddresseeKind(enum.StrEnum):
 
 
 class Addressee(db.Model):
-    """Who a circular goes to: a Member State's administration, a Permanent Mission, an organisation."""
+    """Who a circular goes to: a State's administration, a Permanent Mission, an organisation."""
 
     __tablename__ = "addressee"
 
@@ -56,7 +56,9 @@ class Addressee(db.Model):
         CheckConstraint(
             "(kind = 'organisation') = (organisation_id IS NOT NULL)", name="organisation_iff_kind"
         ),
-        CheckConstraint("kind = 'organisation' OR country_id IS NOT NULL", name="state_has_country"),
+        CheckConstraint(
+            "kind = 'organisation' OR country_id IS NOT NULL", name="state_has_country"
+        ),
         CheckConstraint("language IN ('ar', 'zh', 'en', 'fr', 'ru', 'es')", name="un_language"),
     )
 

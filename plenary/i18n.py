@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 
 # Ordered as the UN lists them (alphabetically in English).
@@ -20,6 +20,8 @@ DEFAULT_LANGUAGE = "en"
 
 def select_locale() -> str:
     """Pick the language from ?lang=, then the session, then the browser's Accept-Language."""
+    if not has_request_context():  # a command or a worker: emails force their own language
+        return DEFAULT_LANGUAGE
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         session["lang"] = asked

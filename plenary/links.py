@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -45,9 +45,10 @@ def read_token(purpose: str, token: str, max_age_seconds: int | None = None) -> 
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL under BASE_URL, for emails and letters sent outside any request."""
-    path = url_for(endpoint, _external=False, **values)
-    return current_app.config["BASE_URL"] + path
+    """An absolute URL under BASE_URL, for emails and letters, in a request or a worker."""
+    # BASE_URL carries any path prefix, so the path is built from the application's root.
+    adapter = current_app.url_map.bind("plenary.invalid", script_name="/")
+    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
 def personal_url(endpoint: str, purpose: str, payload: dict[str, Any], **values: Any) -> str:

@@ -7,8 +7,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from plenary import audit
 from plenary.extensions import db
 from plenary.models import Event, utcnow
+
+from .models import Delegation, DelegationState, HeadLevel
 
 
 def current_event(today: date | None = None) -> Event | None:
@@ -45,3 +48,39 @@ def registration_is_open(event: Event) -> bool:
     now = utcnow()
     opens, closes = event.registration_opens_at, event.registration_closes_at
     return (opens is None or opens <= now) and (closes is None or now < closes)
+
+
+def delegation_for(event: Event, country_id: int | None, organisation_id: int | None) -> Delegation:
+    """The delegation of a State (or organisation) to an event, created on first use."""
+    query = select(Delegation).where(Delegation.event_id == event.id)
+    if country_id is not None:
+        query = query.where(Delegation.country_id == country_id)
+    else:
+        query = query.where(Delegation.organisation_id == organisation_id)
+    delegation = db.session.scalar(query.with_for_update())
+    if delegation is None:
+        delegation = Delegation(event=event, country_id=country_id, organisation_id=organisation_id)
+        db.session.add(delegation)
+        db.session.flush()
+    return delegation
+
+
+def record_answer(delegation: Delegation, *, participates: bool, actor: str, **details) -> None:
+    """The focal point's answer: the State will take part (and how), or declines."""
+    if participates:
+        if delegation.state in (DelegationState.INVITED, DelegationState.DECLINED,
+                                DelegationState.CANCELLED):  # fmt: skip
+            delegation.state = DelegationState.INTERESTED
+        delegation.head_level = HeadLevel(details["head_level"])
+        delegation.speaking_request = bool(details.get("speaking_request"))
+        delegation.focal_point_name = (details.get("focal_point_name") or "").strip()
+        delegation.focal_point_email = (details.get("focal_point_email") or "").strip().lower()
+    else:
+        delegation.state = DelegationState.DECLINED
+        delegation.speaking_request = False
+    delegation.comment = (details.get("comment") or "").strip()
+    delegation.answered_at = utcnow()
+    audit.record(
+        "delegation.answer", delegation, actor=actor, state=str(delegation.state),
+        head_level=details.get("head_level") or None,
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from datetime import timedelta
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("tasks.outbox",)
+TASK_MODULES = ("tasks.outbox", "tasks.invitations")
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -20,6 +20,15 @@ def beat_schedule(app: Flask) -> dict:
         "outbox-sweep": {
             "task": "plenary.outbox.sweep",
             "schedule": timedelta(seconds=app.config["OUTBOX_SWEEP_SECONDS"]),
+        },
+        "invitation-reminders": {
+            "task": "invitations.send_due_reminders",
+            "schedule": timedelta(hours=1),
+        },
+        # A dispatch whose worker died part-way through is taken up again.
+        "circular-dispatch-resume": {
+            "task": "invitations.resume_dispatch",
+            "schedule": timedelta(minutes=5),
         },
     }
 
@@ -38,7 +47,8 @@ def celery_init_app(app: Flask) -> Celery:
         {
             "broker_url": redis_url or "memory://",
             "task_always_eager": redis_url is None,
-            "task_eager_propagates": False,
+            # Tests see a task's error; a request on the embedded default does not fail with it.
+            "task_eager_propagates": app.config["TESTING"],
             "task_serializer": "json",
             "accept_content": ["json"],
             "result_serializer": "json",
@@ -52,7 +62,6 @@ def celery_init_app(app: Flask) -> Celery:
             "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2},
             "beat_schedule": beat_schedule(app),
             "timezone": "UTC",
-            "worker_hijack_root_logger": False,
         }
     )
     celery_app.set_default()

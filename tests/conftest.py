@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from plenary import create_app
 from plenary.extensions import db
@@ -33,9 +35,24 @@ def settings(tmp_path: Path) -> dict[str, str]:
     return base_settings(tmp_path)
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request has its own app context, `g` and session.
+
+    The fixtures keep an app context open for the test's own queries; without this, the
+    requests would share its `g` (the signed-in user, the CSRF token) and its session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's session then sees what the request committed
+        return response
+
+
 @pytest.fixture
 def app(settings: dict[str, str]) -> Iterator[Flask]:
     app = create_app(settings)
+    app.test_client_class = RequestClient
     with app.app_context():
         db.create_all()
         yield app
@@ -109,3 +126,38 @@ def redis_url(redis_server: servers.RedisServer) -> str:
 
     redis.Redis.from_url(redis_server.url).flushdb()
     return redis_server.url
+
+
+# --- the whole production way -------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    app: Flask
+    worker: servers.Worker
+    smtp: servers.SMTPServer
+    environ: dict[str, str]
+
+
+@pytest.fixture
+def production_stack(tmp_path, postgres_url, redis_url, smtp) -> Iterator[Stack]:
+    """The app the production way, with a Celery worker started from the Procfile."""
+    environ = base_settings(
+        tmp_path,
+        DATABASE_URL=postgres_url,
+        REDIS_URL=redis_url,
+        MAIL_SERVER=smtp.host,
+        MAIL_PORT=str(smtp.port),
+        MAIL_DEFAULT_SENDER="AI Dialogue <ai.dialogue@example.org>",
+    )
+    app = create_app(environ)
+    app.test_client_class = RequestClient
+    with app.app_context():
+        upgrade()
+        worker = servers.start_worker(environ, tmp_path / "worker.log")
+        try:
+            yield Stack(app, worker, smtp, environ)
+        finally:
+            worker.stop()
+            db.session.remove()
+            db.engine.dispose()

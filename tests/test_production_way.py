@@ -4,53 +4,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
-from flask import Flask
-from flask_migrate import upgrade
-
-from plenary import create_app, outbox
+from plenary import outbox
 from plenary.extensions import db
 from plenary.models import OutboxMessage, OutboxState, Role, utcnow
 from tests import servers
-from tests.conftest import base_settings, submit
+from tests.conftest import submit
 from tests.factories import make_user, sign_in
 
 
-@dataclass
-class Stack:
-    app: Flask
-    worker: servers.Worker
-    smtp: servers.SMTPServer
-    environ: dict[str, str]
-
-
-@pytest.fixture
-def stack(tmp_path, postgres_url, redis_url, smtp) -> Iterator[Stack]:
-    environ = base_settings(
-        tmp_path,
-        DATABASE_URL=postgres_url,
-        REDIS_URL=redis_url,
-        MAIL_SERVER=smtp.host,
-        MAIL_PORT=str(smtp.port),
-        MAIL_DEFAULT_SENDER="AI Dialogue <ai.dialogue@example.org>",
-    )
-    app = create_app(environ)
-    with app.app_context():
-        upgrade()
-        worker = servers.start_worker(environ, tmp_path / "worker.log")
-        try:
-            yield Stack(app, worker, smtp, environ)
-        finally:
-            worker.stop()
-            db.session.remove()
-            db.engine.dispose()
-
-
-def test_a_request_sends_its_email_through_the_worker_exactly_once(stack):
+def test_a_request_sends_its_email_through_the_worker_exactly_once(production_stack):
+    stack = production_stack
     make_user("admin@example.org", Role.ADMIN)
     client = stack.app.test_client()
     sign_in(client, "admin@example.org")
@@ -82,7 +47,8 @@ def test_a_request_sends_its_email_through_the_worker_exactly_once(stack):
     assert len(stack.smtp.received) == 1
 
 
-def test_a_message_written_while_redis_was_down_is_sent_by_the_sweep(stack):
+def test_a_message_written_while_redis_was_down_is_sent_by_the_sweep(production_stack):
+    stack = production_stack
     rendered = outbox.RenderedEmail(subject="Reminder", text="Please register.\n", html=None)
     outbox.enqueue(kind="test.reminder", recipients=["focal@example.org"], email=rendered)
     db.session.info.pop("outbox_ids_to_queue")  # the after-commit queueing never happened

@@ -1,0 +1,161 @@
+"""Forms of the directory: an addressee, the list's filters, a CSV file to import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from plenary.i18n import LANGUAGES
+
+from . import directory
+from .models import AddresseeKind
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [
+        (AddresseeKind.ADMINISTRATION.value, _l("Administration of a Member State")),
+        (AddresseeKind.MISSION.value, _l("Permanent Mission or Embassy in Geneva")),
+        (AddresseeKind.ORGANISATION.value, _l("Organisation")),
+    ]
+
+
+REGION_CHOICES = [
+    ("africa", _l("Africa")),
+    ("americas", _l("Americas")),
+    ("asia", _l("Asia")),
+    ("europe", _l("Europe")),
+    ("oceania", _l("Oceania")),
+]
+
+
+def _optional_id(value: Any) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class AddresseeForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=kind_choices, default=AddresseeKind.ADMINISTRATION)
+    country_id = SelectField(_l("Member State"), coerce=_optional_id)
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_id)
+    honorific = StringField(_l("Honorific"), validators=[Length(max=120)])
+    full_name = StringField(
+        _l("Name or function"),
+        validators=[DataRequired(_l("Write the name, or the function.")), Length(max=200)],
+    )
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    emails = TextAreaField(_l("Email addresses"), validators=[Length(max=5000)])
+    language = SelectField(
+        _l("Language of correspondence"), choices=list(LANGUAGES.items()), default="en"
+    )
+    city = StringField(_l("City"), validators=[Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(
+        self,
+        *args: Any,
+        countries: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_id.choices = [("", _l("— none —")), *countries]
+        self.organisation_id.choices = [("", _l("— none —")), *organisations]
+        self.parsed_emails: list[str] = []
+
+    def validate_emails(self, field: TextAreaField) -> None:
+        try:
+            self.parsed_emails = directory.parse_emails(field.data)
+        except directory.InvalidEmails as error:
+            raise ValidationError(directory.invalid_emails_message(error)) from error
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data in directory.STATE_KINDS and self.country_id.data is None:
+            self.country_id.errors.append(_l("Choose the Member State."))
+            valid = False
+        if self.kind.data == AddresseeKind.ORGANISATION and self.organisation_id.data is None:
+            self.organisation_id.errors.append(_l("Choose the organisation."))
+            valid = False
+        return valid
+
+    def details(self) -> directory.AddresseeDetails:
+        return directory.AddresseeDetails(
+            kind=AddresseeKind(self.kind.data),
+            country_id=self.country_id.data,
+            organisation_id=self.organisation_id.data,
+            honorific=self.honorific.data or "",
+            full_name=self.full_name.data or "",
+            title=self.title.data or "",
+            emails=self.parsed_emails,
+            language=self.language.data,
+            city=self.city.data or "",
+        )
+
+
+class DirectoryFilterForm(FlaskForm):
+    """The list's search and filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=lambda: [("", _l("All kinds")), *kind_choices()])
+    region = SelectField(_l("Region"), choices=[("", _l("All regions")), *REGION_CHOICES])
+    language = SelectField(_l("Language"), choices=[("", _l("All languages")), *LANGUAGES.items()])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("", _l("Active and inactive")),
+            ("active", _l("Active")),
+            ("inactive", _l("Inactive")),
+        ],
+    )
+    reach = SelectField(
+        _l("Email"),
+        choices=[
+            ("", _l("Reachable or not")),
+            ("reachable", _l("Reachable")),
+            ("unreachable", _l("Not reachable")),
+        ],
+    )
+    answered = SelectField(
+        _l("Answer"),
+        choices=[
+            ("", _l("Answered or not")),
+            ("answered", _l("Answered")),
+            ("not_answered", _l("Not answered")),
+        ],
+    )
+
+    def filters(self) -> directory.DirectoryFilters:
+        """The filters asked for; a value that is not one of the choices is no filter."""
+        self.validate()
+
+        def value(field: Any) -> str:
+            return "" if field.errors else (field.data or "")
+
+        return directory.DirectoryFilters(
+            search=value(self.q),
+            kind=value(self.kind),
+            region=value(self.region),
+            language=value(self.language),
+            status=value(self.status),
+            reach=value(self.reach),
+            answered=value(self.answered),
+        )
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(_l("Choose the CSV file to import."))]
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class ImportConfirmForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import"))

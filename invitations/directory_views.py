@@ -1,0 +1,257 @@
+"""The directory screens: list, create, edit, deactivate, import and export addressees."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from plenary.auth import staff_required
+from plenary.extensions import db
+from plenary.forms import ConfirmForm
+from plenary.i18n import current_language
+from plenary.links import LinkExpired, LinkInvalid, make_token, read_token
+from plenary.models import User, utcnow
+from registration.operations import current_event
+
+from . import bp, directory
+from .directory_forms import (
+    AddresseeForm,
+    DirectoryFilterForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    kind_choices,
+)
+from .models import Addressee
+
+PAGE_SIZE = 50
+
+
+def _addressee_form(addressee: Addressee | None = None) -> AddresseeForm:
+    language = current_language()
+    choices = {
+        "countries": directory.country_choices(language, addressee and addressee.country_id),
+        "organisations": directory.organisation_choices(language),
+    }
+    if addressee is None:
+        return AddresseeForm(**choices)
+    return AddresseeForm(obj=addressee, emails="\n".join(addressee.recipients), **choices)
+
+
+def _back_to_list() -> str:
+    """The list page the button was pressed on (filters kept), never another site."""
+    target = request.form.get("next", "")
+    list_path = url_for("invitations.addressee_list")
+    parts = urlsplit(target)
+    if not parts.scheme and not parts.netloc and parts.path == list_path:
+        return target
+    return list_path
+
+
+@bp.get("/addressees")
+@staff_required
+def addressee_list():
+    filter_form = DirectoryFilterForm(formdata=request.args)
+    filters = filter_form.filters()
+    event = current_event()
+    event_id = event.id if event is not None else None
+    query = directory.directory_query(filters, event_id, current_language())
+    page = request.args.get("page", 1, type=int)
+    addressees = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "invitations/addressee_list.html",
+        addressees=addressees,
+        answered=directory.answered_ids([item.id for item in addressees.items], event_id),
+        counts=directory.directory_counts(filters, event_id),
+        event=event,
+        filter_form=filter_form,
+        filter_args=filters.as_args(),
+        kinds=dict(kind_choices()),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/addressees/new", methods=["GET", "POST"])
+@staff_required
+def addressee_create():
+    form = _addressee_form()
+    if form.validate_on_submit():
+        try:
+            addressee = directory.create_addressee(form.details(), user=current_user)
+        except directory.EmailTaken as error:
+            form.emails.errors.append(directory.email_taken_message(error.email))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is in the directory.", name=addressee.full_name), "success")
+            return redirect(url_for("invitations.addressee_list"))
+    page = render_template("invitations/addressee_form.html", form=form, addressee=None)
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.route("/addressees/<int:addressee_id>/edit", methods=["GET", "POST"])
+@staff_required
+def addressee_edit(addressee_id: int):
+    addressee = db.get_or_404(Addressee, addressee_id)
+    form = _addressee_form(addressee)
+    if form.validate_on_submit():
+        try:
+            changes = directory.update_addressee(addressee, form.details(), user=current_user)
+        except directory.EmailTaken as error:
+            form.emails.errors.append(directory.email_taken_message(error.email))
+        else:
+            db.session.commit()
+            message = _("Saved.") if changes else _("Nothing changed.")
+            flash(message, "success")
+            return redirect(url_for("invitations.addressee_list"))
+    page = render_template(
+        "invitations/addressee_form.html", form=form, addressee=addressee, confirm=ConfirmForm()
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.post("/addressees/<int:addressee_id>/deactivate")
+@staff_required
+def addressee_deactivate(addressee_id: int):
+    addressee = db.get_or_404(Addressee, addressee_id)
+    if ConfirmForm().validate_on_submit():
+        directory.set_active(addressee, False, user=current_user)
+        db.session.commit()
+        flash(_("%(name)s will receive no more circulars.", name=addressee.full_name), "success")
+    return redirect(_back_to_list())
+
+
+@bp.post("/addressees/<int:addressee_id>/activate")
+@staff_required
+def addressee_activate(addressee_id: int):
+    addressee = db.get_or_404(Addressee, addressee_id)
+    if ConfirmForm().validate_on_submit():
+        directory.set_active(addressee, True, user=current_user)
+        db.session.commit()
+        flash(_("%(name)s is active again.", name=addressee.full_name), "success")
+    return redirect(_back_to_list())
+
+
+@bp.get("/addressees/export")
+@staff_required
+def addressee_export():
+    filters = DirectoryFilterForm(formdata=request.args).filters()
+    event = current_event() if filters.answered else None
+    query = directory.directory_query(filters, event and event.id, current_language())
+    text = directory.export_csv(db.session.scalars(query))
+    filename = f"addressees-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/addressees/import", methods=["GET", "POST"])
+@staff_required
+def addressee_import():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(directory.MAX_IMPORT_BYTES + 1)
+        report = directory.read_import(data)
+        if report.ok:
+            confirm = ImportConfirmForm(formdata=None, token=_stash_upload(data, current_user))
+            return render_template("invitations/import_preview.html", report=report, form=confirm)
+        return render_template("invitations/import_upload.html", form=form, report=report), 400
+    page = render_template("invitations/import_upload.html", form=form, report=None)
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.post("/addressees/import/confirm")
+@staff_required
+def addressee_import_confirm():
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        return _upload_again(_("The form had expired. Upload the file again."))
+    try:
+        data = _stashed_upload(form.token.data, current_user)
+    except LinkExpired:
+        return _upload_again(_("The file was checked more than an hour ago. Upload it again."))
+    except LinkInvalid:
+        return _upload_again(_("This import cannot be confirmed. Upload the file again."))
+    # Read and checked again: the browser is not trusted, and the directory may have changed.
+    report = directory.import_addressees(data, user=current_user)
+    if not report.imported:
+        return _upload_again(report=report)
+    db.session.commit()
+    _discard_upload(form.token.data, current_user)
+    counts = report.counts
+    message = _(
+        "Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.",
+        new=counts["new"],
+        updated=counts["update"],
+        unchanged=counts["unchanged"],
+    )
+    flash(message, "success")
+    return redirect(url_for("invitations.addressee_list"))
+
+
+def _upload_again(message: str | None = None, report: directory.ImportReport | None = None):
+    """The upload page, with why the import did not happen."""
+    report = report or directory.ImportReport().refuse(message or "")
+    form = ImportUploadForm(formdata=None)
+    return render_template("invitations/import_upload.html", form=form, report=report), 400
+
+
+# --- the uploaded file, kept on the server between the preview and the confirmation ---------
+# Not in a form field: Flask refuses fields over 500 kB (MAX_FORM_MEMORY_SIZE) and an import
+# may be 2 MB. The signed token names the file, its digest and who uploaded it.
+
+IMPORT_PURPOSE = "addressee-import"
+IMPORT_MAX_AGE_SECONDS = 3600
+_UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+
+
+def _upload_folder() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _stash_upload(data: bytes, user: User) -> str:
+    folder = _upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.csv"):
+        if old.stat().st_mtime < time.time() - 86400:
+            old.unlink(missing_ok=True)
+    name = secrets.token_hex(16)
+    (folder / f"{name}.csv").write_bytes(data)
+    payload = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "user": user.id}
+    return make_token(IMPORT_PURPOSE, payload)
+
+
+def _upload_path(token: str, user: User) -> tuple[Path, str]:
+    payload = read_token(IMPORT_PURPOSE, token, max_age_seconds=IMPORT_MAX_AGE_SECONDS)
+    name = payload.get("file")
+    if not isinstance(name, str) or not _UPLOAD_NAME.fullmatch(name):
+        raise LinkInvalid("no file named")
+    if payload.get("user") != user.id:
+        raise LinkInvalid("uploaded by someone else")
+    return _upload_folder() / f"{name}.csv", str(payload.get("sha256"))
+
+
+def _stashed_upload(token: str, user: User) -> bytes:
+    """The file exactly as uploaded; LinkInvalid if it is gone (already imported) or changed."""
+    path, digest = _upload_path(token, user)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise LinkInvalid("already imported or discarded") from error
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise LinkInvalid("the file changed")
+    return data
+
+
+def _discard_upload(token: str, user: User) -> None:
+    """Forget the file once imported, so that the same confirmation cannot import it twice."""
+    path, _digest = _upload_path(token, user)
+    path.unlink(missing_ok=True)

@@ -1,0 +1,413 @@
+"""The circular as a PDF letter in its six languages, personalised per addressee.
+
+The circular's own pages are the same for every addressee of a language; only the annex
+carries the addressee's name. So an approved circular's pages are rendered once per
+(circular, language, approval) and kept in the process, and each addressee costs only
+the annex pages, joined to the shared ones with pypdf.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import shutil
+import subprocess
+import threading
+import unicodedata
+from collections import OrderedDict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import fontpkg_noto_sans
+import fontpkg_noto_sans_arabic
+import noto_cjk_sans_otc
+from babel.dates import format_date
+from flask import current_app
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy.orm import joinedload
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from plenary import outbox
+from plenary.extensions import db
+from plenary.i18n import DEFAULT_LANGUAGE, text_direction
+
+from . import merge
+from .models import Addressee, Circular, CircularState, Invitation
+
+TEMPLATE = "letters/circular.html"
+
+# The letter's own words; the letter's language is the addressee's, not the UI's.
+LABELS: dict[str, dict[str, str]] = {
+    "ar": {
+        "reference": "المرجع:",
+        "contact": "جهة الاتصال:",
+        "email": "البريد الإلكتروني:",
+        "to": "إلى:",
+        "subject": "الموضوع:",
+        "annex": "الملحق:",
+        "annexes": "الملحقات:",
+        "signed": "(توقيع)",
+        "separator": "، ",
+        "gap": " ",
+    },
+    "zh": {
+        "reference": "文号：",
+        "contact": "联系人：",
+        "email": "电子邮件：",
+        "to": "致：",
+        "subject": "事由：",
+        "annex": "附件：",
+        "annexes": "附件：",
+        "signed": "（签名）",
+        "separator": "，",
+        "gap": "",
+    },
+    "en": {
+        "reference": "Ref:",
+        "contact": "Contact:",
+        "email": "Email:",
+        "to": "To:",
+        "subject": "Subject:",
+        "annex": "Annex:",
+        "annexes": "Annexes:",
+        "signed": "(signed)",
+        "separator": ", ",
+        "gap": " ",
+    },
+    "fr": {
+        "reference": "Réf.:",
+        "contact": "Contact:",
+        "email": "Courriel:",
+        "to": "Aux:",
+        "subject": "Objet:",
+        "annex": "Annexe:",
+        "annexes": "Annexes:",
+        "signed": "(signé)",
+        "separator": ", ",
+        "gap": " ",
+    },
+    "ru": {
+        "reference": "Осн.:",
+        "contact": "Для контактов:",
+        "email": "Эл. почта:",
+        "to": "Кому:",
+        "subject": "Предмет:",
+        "annex": "Приложение:",
+        "annexes": "Приложения:",
+        "signed": "(подпись)",
+        "separator": ", ",
+        "gap": " ",
+    },
+    "es": {
+        "reference": "Ref.:",
+        "contact": "Contacto:",
+        "email": "Correo-e:",
+        "to": "A:",
+        "subject": "Asunto:",
+        "annex": "Anexo:",
+        "annexes": "Anexos:",
+        "signed": "(firmado)",
+        "separator": ", ",
+        "gap": " ",
+    },
+}
+
+# Babel's English is American ("April 23, 2026"); the UN writes "23 April 2026".
+_DATE_LOCALES = {"en": "en_GB"}
+# "zh-Hans" makes the CJK font substitute its Simplified Chinese glyph forms (OpenType locl).
+_HTML_LANG = {"zh": "zh-Hans"}
+
+# Family names of our own, so that a font installed on the host never stands in for ours;
+# the host's families come after them, as the fallback. The two Noto files are variable
+# fonts and carry their bold; the CJK package has only the regular weight.
+_FONT_FILES = {
+    "Plenary Sans": Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf",
+    "Plenary Arabic": Path(fontpkg_noto_sans_arabic.ROOT)
+    / "files"
+    / "NotoSansArabic[wdth,wght].ttf",
+    # A collection whose first face is Japanese: Chinese letters get the Simplified forms
+    # through the font's locl feature, from <html lang="zh-Hans">.
+    "Plenary CJK": Path(noto_cjk_sans_otc.FONT_PATH),
+}
+# Faces of the host (Debian's fonts-noto-core and fonts-noto-cjk, which .ci/run installs)
+# preferred to the packaged ones where those fall short, by family and weight.
+_HOST_FACES = {
+    # The packaged Arabic font draws letters as dotless skeletons plus dots, so one glyph
+    # stands for several letters and the PDF's text cannot be searched or copied; the
+    # static Debian files keep one glyph per letter.
+    "Plenary Arabic": {
+        "normal": ("Noto Sans Arabic:regular", "NotoSansArabic-Regular.ttf"),
+        "bold": ("Noto Sans Arabic:bold", "NotoSansArabic-Bold.ttf"),
+    },
+    # The CJK package has the regular weight only.
+    "Plenary CJK": {"bold": ("Noto Sans CJK SC:bold", "NotoSansCJK-Bold.ttc")},
+}
+_FAMILIES = {
+    "ar": ["Plenary Arabic", "Plenary Sans", "Noto Sans Arabic", "Noto Sans", "sans-serif"],
+    "zh": ["Plenary CJK", "Plenary Sans", "Noto Sans CJK SC", "Noto Sans", "sans-serif"],
+}
+_LATIN_FAMILIES = ["Plenary Sans", "Noto Sans", "sans-serif"]
+# A bare web or email address in the text, kept on one line (an Arabic line broke at its /).
+_UNBREAKABLE = re.compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[A-Za-z0-9._~%/?=&#-]*[A-Za-z0-9/])?"
+)
+
+_CACHE_SIZE = 32
+_shared_pages: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
+_cache_lock = threading.Lock()
+# One font configuration for the process, so the fonts are copied and scanned once;
+# WeasyPrint does not promise it may be shared between threads, hence the lock.
+_render_lock = threading.Lock()
+_font_config: FontConfiguration | None = None
+
+
+def letter_language(circular: Circular, language: str) -> str:
+    """The language the letter is written in: the one asked for if the circular has it."""
+    available = circular.languages
+    if language in available:
+        return language
+    if DEFAULT_LANGUAGE in available:
+        return DEFAULT_LANGUAGE
+    if available:
+        return available[0]
+    return language if language in LABELS else DEFAULT_LANGUAGE
+
+
+def pdf_filename(circular: Circular, language: str) -> str:
+    """The attachment's name, such as CL-26-22-en.pdf."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", circular.reference or "").strip("-")
+    return f"{stem or f'circular-{circular.id}'}-{language}.pdf"
+
+
+def render_circular_html(circular: Circular, addressee: Addressee | None, language: str) -> str:
+    """The whole letter as HTML: the circular's pages, then each annex on its own page."""
+    return _render_html(circular, addressee, letter_language(circular, language))
+
+
+def render_circular_pdf(circular: Circular, addressee: Addressee | None, language: str) -> bytes:
+    """The letter as a PDF; an approved circular's shared pages come from the cache."""
+    language = letter_language(circular, language)
+    key = _cache_key(circular, language)
+    if key is None:
+        return _write_pdf(_render_html(circular, addressee, language))
+    shared, page_count = _cached_shared_pages(key, circular, language)
+    if not circular.annexes:
+        return shared
+    annexes = _write_pdf(
+        _render_html(circular, addressee, language, letter=False, first_page_number=page_count + 1)
+    )
+    return join_pdfs(shared, annexes)
+
+
+def join_pdfs(*documents: bytes) -> bytes:
+    """One PDF of the pages of several, keeping the first one's metadata and language."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
+    for document in documents[1:]:
+        writer.append(PdfReader(io.BytesIO(document)))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def clear_cache() -> None:
+    """Forget every circular's shared pages."""
+    with _cache_lock:
+        _shared_pages.clear()
+
+
+@outbox.attachment_renderer("invitations.circular_pdf")
+def circular_pdf_attachment(invitation_id: int) -> bytes:
+    """The personalised circular of one invitation, in the invitation's language."""
+    invitation = db.session.get(
+        Invitation,
+        invitation_id,
+        options=[
+            joinedload(Invitation.circular).selectinload(Circular.annexes),
+            joinedload(Invitation.addressee).joinedload(Addressee.country),
+            joinedload(Invitation.addressee).joinedload(Addressee.organisation),
+        ],
+    )
+    if invitation is None:
+        raise outbox.PermanentFailure(f"invitation {invitation_id} no longer exists")
+    return render_circular_pdf(invitation.circular, invitation.addressee, invitation.language)
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _cache_key(circular: Circular, language: str) -> tuple[Any, ...] | None:
+    # A draft's text can still change, so it is never cached; re-approval changes the key.
+    if circular.id is None or circular.approved_at is None:
+        return None
+    if circular.state == CircularState.DRAFT:
+        return None
+    # The database is part of the key: two apps in one process (tests) may share ids.
+    return (db.engine.url.render_as_string(), circular.id, language, circular.approved_at)
+
+
+def _cached_shared_pages(
+    key: tuple[Any, ...], circular: Circular, language: str
+) -> tuple[bytes, int]:
+    with _cache_lock:
+        cached = _shared_pages.get(key)
+        if cached is not None:
+            _shared_pages.move_to_end(key)
+            return cached
+    pdf = _write_pdf(_render_html(circular, None, language, annexes=False))
+    cached = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
+    with _cache_lock:
+        _shared_pages[key] = cached
+        while len(_shared_pages) > _CACHE_SIZE:
+            _shared_pages.popitem(last=False)
+    return cached
+
+
+def _write_pdf(html: str) -> bytes:
+    global _font_config
+    with _render_lock:
+        if _font_config is None:
+            _font_config = FontConfiguration()
+        document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"file"}))
+        return document.write_pdf(font_config=_font_config)
+
+
+def _render_html(
+    circular: Circular,
+    addressee: Addressee | None,
+    language: str,
+    *,
+    letter: bool = True,
+    annexes: bool = True,
+    first_page_number: int = 1,
+) -> str:
+    context = _letter_context(circular, addressee, language)
+    context.update(show_letter=letter, show_annexes=annexes, first_page_number=first_page_number)
+    return current_app.jinja_env.get_template(TEMPLATE).render(context)
+
+
+def _letter_context(
+    circular: Circular, addressee: Addressee | None, language: str
+) -> dict[str, Any]:
+    """Everything the template shows, as plain strings: the template reads no model."""
+    labels = LABELS.get(language, LABELS[DEFAULT_LANGUAGE])
+    values = merge.values_for(addressee, language) if addressee is not None else None
+    families = _FAMILIES.get(language, _LATIN_FAMILIES)
+    direction = text_direction(language)
+    annexes = [
+        {
+            "title": annex.text("title", language),
+            "paragraphs": _paragraphs(annex.text("body", language)),
+            "address_lines": [
+                {"text": line, "direction": _line_direction(line, direction)}
+                for line in _lines(
+                    merge.fill(annex.text("address_block", language), values)
+                    if values is not None
+                    else annex.text("address_block", language)
+                )
+            ],
+        }
+        for annex in circular.annexes
+    ]
+    place = circular.text("place", language)
+    issued_on = _format_date(circular.issued_on, language)
+    return {
+        "language": language,
+        "html_lang": _HTML_LANG.get(language, language),
+        "direction": direction,
+        "labels": labels,
+        "font_faces": _font_faces(families),
+        # Unquoted: the template is autoescaped and a style element decodes no entities.
+        "font_stack": ", ".join(families),
+        "sender_unit": circular.text("sender_unit", language),
+        "place_and_date": labels["separator"].join(part for part in (place, issued_on) if part),
+        "reference": circular.reference,
+        "contact_name": circular.contact_name,
+        "contact_email": circular.contact_email,
+        "addressed_to": _lines(circular.text("addressed_to", language)),
+        "subject": circular.text("subject", language),
+        "salutation_lines": _lines(circular.text("salutation", language)),
+        "paragraphs": _paragraphs(circular.text("body", language)),
+        "closing": circular.text("closing", language),
+        "signatory_name": circular.signatory_name,
+        "signatory_title": circular.text("signatory_title", language),
+        "annex_label": labels["annex"] if len(annexes) == 1 else labels["annexes"],
+        "annexes": annexes,
+    }
+
+
+def _paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:
+    """Plain text split into paragraphs at blank lines, lines, and (text, unbreakable) runs."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+    return [
+        [_runs(line) for line in lines] for lines in (_lines(block) for block in blocks) if lines
+    ]
+
+
+def _runs(line: str) -> list[tuple[str, bool]]:
+    runs, position = [], 0
+    for match in _UNBREAKABLE.finditer(line):
+        if match.start() > position:
+            runs.append((line[position : match.start()], False))
+        runs.append((match.group(), True))
+        position = match.end()
+    if position < len(line):
+        runs.append((line[position:], False))
+    return runs
+
+
+def _line_direction(line: str, default: str) -> str:
+    """The direction of a line's first strong character, as dir="auto" would have it."""
+    for character in line:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
+def _font_faces(families: list[str]) -> list[dict[str, str]]:
+    """The @font-face rules of a letter: the packaged fonts, or the host's where better."""
+    faces = []
+    for family in families:
+        if family not in _FONT_FILES:
+            continue
+        host = {
+            weight: path
+            for weight, (query, filename) in _HOST_FACES.get(family, {}).items()
+            if (path := _host_font(query, filename)) is not None
+        }
+        if "normal" not in host:
+            faces.append({"family": family, "url": _FONT_FILES[family].as_uri()})
+        faces += [
+            {"family": family, "url": path.as_uri(), "weight": weight}
+            for weight, path in host.items()
+        ]
+    return faces
+
+
+@functools.cache
+def _host_font(query: str, filename: str) -> Path | None:
+    """The file fontconfig finds for a pattern, if it is the one expected."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(
+        ["fc-match", "--format=%{file}", query], capture_output=True, text=True, check=False
+    ).stdout
+    path = Path(found) if found else None
+    return path if path is not None and path.name == filename and path.is_file() else None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _format_date(day: date | datetime | None, language: str) -> str:
+    if day is None:
+        return ""
+    return format_date(day, "long", locale=_DATE_LOCALES.get(language, language))

@@ -1,0 +1,305 @@
+"""The circular as a PDF letter: six languages, the personal annex, the cache, the outbox."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from invitations import demo_texts, letters
+from invitations.models import (
+    Addressee,
+    AddresseeKind,
+    Annex,
+    Circular,
+    CircularState,
+    Invitation,
+)
+from plenary import outbox
+from plenary.extensions import db
+from plenary.i18n import LANGUAGES
+from plenary.models import Country, Event, utcnow
+
+ESTONIA = {
+    "ar": "إستونيا",
+    "zh": "爱沙尼亚",
+    "en": "Estonia",
+    "fr": "Estonie",
+    "ru": "Эстония",
+    "es": "Estonia",
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    letters.clear_cache()
+    yield
+    letters.clear_cache()
+
+
+def make_country(code: str = "EE", names: dict[str, str] | None = None) -> Country:
+    country = Country(code=code, names=names or ESTONIA, region="europe")
+    db.session.add(country)
+    return country
+
+
+def make_event() -> Event:
+    event = Event(
+        slug="ai-governance-dialogue-2026",
+        title={"en": "Global Dialogue on AI Governance"},
+        venue="Palexpo",
+        city="Geneva",
+        starts_on=date(2026, 7, 6),
+        ends_on=date(2026, 7, 7),
+        timezone="Europe/Zurich",
+    )
+    db.session.add(event)
+    return event
+
+
+def make_circular(approved: bool = True, **fields) -> Circular:
+    """CL-26/22 in the six languages, with the Secretary-General's letter as its annex."""
+    texts = demo_texts
+    circular = Circular(
+        event=make_event(),
+        reference=texts.REFERENCE,
+        issued_on=texts.ISSUED_ON,
+        place=dict(texts.PLACE),
+        sender_unit=dict(texts.SENDER_UNIT),
+        addressed_to=dict(texts.ADDRESSED_TO),
+        subject=dict(texts.SUBJECT),
+        salutation=dict(texts.SALUTATION),
+        body=dict(texts.BODY),
+        closing=dict(texts.CLOSING),
+        contact_name=texts.CONTACT_NAME,
+        contact_email=texts.CONTACT_EMAIL,
+        signatory_name=texts.SIGNATORY_NAME,
+        signatory_title=dict(texts.SIGNATORY_TITLE),
+        state=CircularState.APPROVED if approved else CircularState.DRAFT,
+        approved_at=utcnow() if approved else None,
+        **fields,
+    )
+    circular.annexes.append(
+        Annex(
+            position=1,
+            title=dict(texts.ANNEX_TITLE),
+            body=dict(texts.ANNEX_BODY),
+            address_block=dict(texts.ANNEX_ADDRESS_BLOCK),
+        )
+    )
+    db.session.add(circular)
+    db.session.flush()
+    return circular
+
+
+def make_addressee(country: Country, language: str = "en", **fields) -> Addressee:
+    values = {
+        "honorific": "H.E.",
+        "full_name": "Ms Liisa Tamm",
+        "title": "Minister of Justice and Digital Affairs",
+        "city": "Tallinn",
+        "email": f"minister-{language}@example.ee",
+        **fields,
+    }
+    addressee = Addressee(
+        kind=AddresseeKind.ADMINISTRATION, country=country, language=language, **values
+    )
+    db.session.add(addressee)
+    db.session.flush()
+    return addressee
+
+
+def make_invitation(circular: Circular, addressee: Addressee, language: str) -> Invitation:
+    invitation = Invitation(circular=circular, addressee=addressee, language=language)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text with its whitespace folded, as a reader searching the PDF finds it."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def first_words(text: str, language: str) -> str:
+    if language == "zh":
+        return text[:6]
+    return " ".join(text.split()[:2])
+
+
+def page_with(pages: list[str], needle: str, language: str) -> int:
+    """The index of the first page that shows the words, ignoring where lines were broken."""
+    squeeze = language == "zh"
+    wanted = needle.replace(" ", "") if squeeze else needle
+    for index, page in enumerate(pages):
+        if wanted in (page.replace(" ", "") if squeeze else page):
+            return index
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_letter_names_the_addressee_and_the_state_in_its_language(app, language):
+    circular = make_circular()
+    addressee = make_addressee(make_country(), language)
+
+    pdf = letters.render_circular_pdf(circular, addressee, language)
+
+    assert pdf.startswith(b"%PDF-")
+    pages = page_texts(pdf)
+    subject_page = page_with(pages, first_words(demo_texts.SUBJECT[language], language), language)
+    address = (
+        f"H.E. Ms Liisa Tamm Minister of Justice and Digital Affairs {ESTONIA[language]} Tallinn"
+    )
+    address_page = page_with(pages, address, language)
+    assert subject_page == 0
+    # The annex, which ends with the address block, starts on a page after the circular's.
+    assert address_page > subject_page
+    assert pages[address_page].startswith(demo_texts.ANNEX_TITLE[language].upper())
+
+
+@pytest.mark.parametrize(
+    ("language", "html_lang", "direction"),
+    [("ar", "ar", "rtl"), ("zh", "zh-Hans", "ltr"), ("en", "en", "ltr"), ("ru", "ru", "ltr")],
+)
+def test_the_letter_declares_its_language_and_direction(app, language, html_lang, direction):
+    circular = make_circular()
+
+    html = letters.render_circular_html(circular, None, language)
+
+    assert f'<html lang="{html_lang}" dir="{direction}">' in html
+    assert demo_texts.SUBJECT[language] in html
+
+
+def test_the_letter_is_dated_and_labelled_in_its_language(app):
+    circular = make_circular()
+
+    russian = letters.render_circular_html(circular, None, "ru")
+    english = letters.render_circular_html(circular, None, "en")
+
+    assert "Женева, 23 апреля 2026" in russian
+    assert "Осн.:" in russian and "Кому:" in russian and "Предмет:" in russian
+    assert "Geneva, 23 April 2026" in english
+    assert "Ref:" in english and "Annex:" in english
+
+
+def test_the_letter_escapes_what_staff_typed(app):
+    circular = make_circular(approved=False)
+    circular.body = {"en": "First <b>paragraph</b> & more.\n\nSecond paragraph."}
+
+    html = letters.render_circular_html(circular, None, "en")
+
+    assert "First &lt;b&gt;paragraph&lt;/b&gt; &amp; more." in html
+    assert html.count("<p>Second paragraph.</p>") == 1
+
+
+def test_a_preview_for_no_one_shows_the_merge_fields(app):
+    circular = make_circular(approved=False)
+
+    pdf = letters.render_circular_pdf(circular, None, "en")
+
+    annex_page = page_texts(pdf)[-1]
+    assert "{full_name}" in annex_page
+    assert "{country}" in annex_page
+
+
+def test_the_outbox_renders_the_invitation_letter_in_its_language(app):
+    circular = make_circular()
+    addressee = make_addressee(make_country(), "fr", full_name="M. Jaan Tamm")
+    invitation = make_invitation(circular, addressee, "fr")
+    rendered = outbox.RenderedEmail(subject="CL-26/22", text="Voir la lettre jointe.\n", html=None)
+    outbox.enqueue(
+        kind="invitations.circular",
+        recipients=addressee.recipients,
+        email=rendered,
+        language="fr",
+        attachments=[
+            outbox.Attachment(
+                letters.pdf_filename(circular, "fr"),
+                "application/pdf",
+                renderer="invitations.circular_pdf",
+                arguments={"invitation_id": invitation.id},
+            )
+        ],
+    )
+    db.session.commit()
+
+    [path] = Path(app.config["MAIL_FILE_DIRECTORY"]).glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "CL-26-22-fr.pdf"
+    pdf = attachment.get_content()
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join(page_texts(pdf))
+    assert "Dialogue mondial sur la gouvernance" in text
+    assert "M. Jaan Tamm" in text
+    assert "Estonie" in text
+
+
+def test_a_draft_is_rendered_afresh_after_its_text_changes(app):
+    circular = make_circular(approved=False)
+    addressee = make_addressee(make_country())
+    letters.render_circular_pdf(circular, addressee, "en")
+
+    circular.subject = {**circular.subject, "en": "Revised convening note for the Dialogue"}
+    pdf = letters.render_circular_pdf(circular, addressee, "en")
+
+    text = page_texts(pdf)[0]
+    assert "Revised convening note" in text
+    assert "Palexpo, Geneva, Switzerland" not in text
+
+
+def test_an_approved_circular_renders_its_shared_pages_once(app, monkeypatch):
+    circular = make_circular()
+    country = make_country()
+    first = make_addressee(country, full_name="Ms Liisa Tamm")
+    second = make_addressee(country, full_name="Mr Karl Kask", email="karl@example.ee")
+    renders = []
+    write_pdf = letters._write_pdf
+    monkeypatch.setattr(letters, "_write_pdf", lambda html: renders.append(html) or write_pdf(html))
+
+    one = letters.render_circular_pdf(circular, first, "en")
+    two = letters.render_circular_pdf(circular, second, "en")
+
+    assert len(renders) == 3  # the shared pages once, then one annex per addressee
+    pages_one, pages_two = page_texts(one), page_texts(two)
+    assert len(pages_one) == len(pages_two) == 3
+    assert "Ms Liisa Tamm" in pages_one[-1] and "Mr Karl Kask" not in pages_one[-1]
+    assert "Mr Karl Kask" in pages_two[-1]
+    assert pages_one[0] == pages_two[0]
+    # The annex's page numbers follow on from the circular's.
+    assert pages_two[-1].endswith("– 3 –")
+
+
+def test_re_approving_a_circular_leaves_the_old_pages_behind(app):
+    circular = make_circular()
+    addressee = make_addressee(make_country())
+    letters.render_circular_pdf(circular, addressee, "en")
+
+    circular.subject = {**circular.subject, "en": "Corrected subject of the circular"}
+    circular.approved_at = circular.approved_at + timedelta(minutes=5)
+    pdf = letters.render_circular_pdf(circular, addressee, "en")
+
+    assert "Corrected subject of the circular" in page_texts(pdf)[0]
+
+
+def test_a_language_the_circular_lacks_falls_back_to_english(app):
+    circular = make_circular(approved=False)
+    circular.subject = {"en": demo_texts.SUBJECT["en"]}
+    circular.body = {"en": demo_texts.BODY["en"]}
+
+    html = letters.render_circular_html(circular, None, "ru")
+
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Subject:" in html
+
+
+def test_the_pdf_is_named_after_the_reference_and_language(app):
+    circular = make_circular()
+
+    assert letters.pdf_filename(circular, "en") == "CL-26-22-en.pdf"
+    assert letters.pdf_filename(circular, "zh") == "CL-26-22-zh.pdf"
