@@ -1,4 +1,4 @@
-"""The directory's commands: `flask invitations import-addressees` and `export-addressees`."""
+"""`flask invitations ...`: import and export addressees, approve and send circulars."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from plenary.extensions import db
 
-from . import bp, directory
+from . import bp, directory, operations
+from .models import Circular
 
 
 @bp.cli.command("import-addressees")
@@ -74,3 +76,49 @@ def report_lines(report: directory.ImportReport) -> list[str]:
     done = _("Imported.") if report.imported else _("Dry run: nothing imported.")
     lines.append(f"{summary} {done}")
     return lines
+
+
+def _circular_or_fail(reference: str) -> Circular:
+    circular = operations.find_circular(reference)
+    if circular is None:
+        raise click.ClickException(f"no circular {reference}")
+    return circular
+
+
+@bp.cli.command("approve")
+@click.argument("reference")
+def approve_circular(reference: str) -> None:
+    """Approve a draft circular, as the approve button does."""
+    circular = _circular_or_fail(reference)
+    try:
+        approved = operations.approve(circular, None, actor="flask invitations approve")
+    except operations.CircularNotReady as error:
+        for problem in error.problems:
+            click.echo(f"- {problem}", err=True)
+        raise click.ClickException(f"{reference} cannot be approved yet") from error
+    db.session.commit()
+    click.echo(f"{reference} approved." if approved else f"{reference} was already approved.")
+
+
+@bp.cli.command("send")
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def send_circular(reference: str, yes: bool) -> None:
+    """Queue an approved circular for every audience member not yet invited."""
+    circular = _circular_or_fail(reference)
+    pending = db.session.scalar(
+        select(func.count()).select_from(operations.pending_audience(circular).subquery())
+    )
+    if not yes:
+        click.confirm(f"Send {reference} to {pending} addressees?", abort=True)
+    try:
+        operations.start_sending(circular, None, actor="flask invitations send")
+    except operations.CircularNotReady as error:
+        raise click.ClickException(" ".join(error.problems)) from error
+    db.session.commit()
+    with click.progressbar(length=pending, label=f"Queueing {reference}") as bar:
+        result = operations.dispatch(circular.id, progress=bar.update)
+    click.echo(
+        f"{result.queued} emails queued, {result.unreachable} addressees not reachable "
+        f"(no email); the workers send them now."
+    )

@@ -1,14 +1,15 @@
-"""Demo steps of the directory: the organisations, and two addressees per Member State."""
+"""Demo steps: the organisations, two addressees per Member State, and circular CL-26/22."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from plenary.extensions import db
-from plenary.models import Country, Organisation
-from plenary.seed import demo_step
+from plenary.models import Country, Event, Organisation
+from plenary.seed import DEMO_EVENT_SLUG, demo_step
 
-from .models import Addressee, AddresseeKind
+from . import demo_texts as texts
+from .models import Addressee, AddresseeKind, Annex, Circular
 
 # The intergovernmental organisations at the second session of WIPO's High-Level Dialogue
 # on ICT (WILD/2/2 Prov., introduction). Arabic and Chinese only where the organisation's
@@ -138,3 +139,38 @@ def seed_addressees() -> str:
             )
             added += 1
     return f"{added} added, {len(existing)} already there"
+
+
+@demo_step(50, "circular")
+def seed_circular() -> str:
+    """CL-26/22 with its annex, to all administrations and Permanent Missions, ready to approve."""
+    if db.session.scalar(select(Circular).filter_by(reference=texts.REFERENCE)) is not None:
+        return f"{texts.REFERENCE} already there"
+    event = db.session.scalar(select(Event).filter_by(slug=DEMO_EVENT_SLUG))
+    circular = Circular(
+        event=event,
+        reference=texts.REFERENCE,
+        issued_on=texts.ISSUED_ON,
+        place=texts.PLACE,
+        sender_unit=texts.SENDER_UNIT,
+        addressed_to=texts.ADDRESSED_TO,
+        subject=texts.SUBJECT,
+        salutation=texts.SALUTATION,
+        body=texts.BODY,
+        closing=texts.CLOSING,
+        contact_name=texts.CONTACT_NAME,
+        contact_email=texts.CONTACT_EMAIL,
+        signatory_name=texts.SIGNATORY_NAME,
+        signatory_title=texts.SIGNATORY_TITLE,
+        audience_kinds=[AddresseeKind.ADMINISTRATION.value, AddresseeKind.MISSION.value],
+    )
+    circular.annexes.append(
+        Annex(
+            position=1,
+            title=texts.ANNEX_TITLE,
+            body=texts.ANNEX_BODY,
+            address_block=texts.ANNEX_ADDRESS_BLOCK,
+        )
+    )
+    db.session.add(circular)
+    return f"{texts.REFERENCE} in {len(circular.languages)} languages, a draft ready to approve"

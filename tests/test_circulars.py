@@ -403,3 +403,53 @@ def test_staff_remind_by_hand_those_who_have_not_opened_their_link(staff, app, w
     assert sorted(message.recipients[0] for message in reminded) == [
         "admin.sv@example.org", "mission.ee@example.org",
     ]  # fmt: skip
+
+
+# --- the command line and the demo ------------------------------------------------------------
+
+
+def test_approve_and_send_from_the_command_line(app, world):
+    make_circular(world["event"])
+    db.session.commit()
+    runner = app.test_cli_runner()
+    approved = runner.invoke(args=["invitations", "approve", "CL-26/22"])
+    assert approved.exit_code == 0 and "CL-26/22 approved." in approved.output
+    again = runner.invoke(args=["invitations", "approve", "CL-26/22"])
+    assert again.exit_code == 0 and "CL-26/22 was already approved." in again.output
+    sent = runner.invoke(args=["invitations", "send", "CL-26/22", "--yes"])
+    assert sent.exit_code == 0, sent.output
+    assert "3 emails queued, 1 addressees not reachable" in sent.output
+    assert len(sent_files(app)) == 3
+    twice = runner.invoke(args=["invitations", "send", "CL-26/22", "--yes"])
+    assert "0 emails queued" in twice.output
+    assert len(sent_files(app)) == 3
+
+
+def test_a_draft_with_problems_is_not_approved_from_the_command_line(app, world):
+    circular = make_circular(world["event"])
+    annex = circular.annexes[0]
+    annex.body = {**annex.body, "en": "Dear {fullname},"}
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["invitations", "approve", "CL-26/22"])
+    assert result.exit_code != 0
+    assert "unknown merge field {fullname}" in result.output
+    assert "CL-26/22 cannot be approved yet" in result.output
+
+
+def test_unknown_reference_is_reported(app):
+    result = app.test_cli_runner().invoke(args=["invitations", "send", "CL-99/99", "--yes"])
+    assert result.exit_code != 0 and "no circular CL-99/99" in result.output
+
+
+def test_the_demo_seeds_cl_26_22_ready_to_approve(app):
+    from plenary.seed import seed_demo
+
+    seed_demo()
+    circular = operations.find_circular("CL-26/22")
+    assert circular.state == CircularState.DRAFT
+    assert circular.languages == ["ar", "zh", "en", "fr", "ru", "es"]
+    assert circular.audience_kinds == ["administration", "mission"]
+    assert len(circular.annexes) == 1
+    assert operations.readiness_problems(circular) == []
+    assert operations.progress(circular).audience == 386
+    assert any(line.startswith("circular: CL-26/22 already there") for line in seed_demo())

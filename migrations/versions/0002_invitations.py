@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(kind = 'organisation') = (organisation_id IS NOT NULL)", name=op.f('ck_addressee_organisation_iff_kind')),
-    sa.CheckConstraint("kind = 'organisation' OR country_id IS NOT NULL", name=op.f('ck_addressee_state_has_country')),
+    sa.CheckConstraint("(kind = 'organisation') = (country_id IS NULL)", name=op.f('ck_addressee_country_iff_not_organisation')),
     sa.CheckConstraint("language IN ('ar', 'zh', 'en', 'fr', 'ru', 'es')", name=op.f('ck_addressee_un_language')),
     sa.ForeignKeyConstraint(['country_id'], ['country.id'], name=op.f('fk_addressee_country_id_country')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_addressee_organisation_id_organisation')),
