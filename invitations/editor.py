@@ -63,6 +63,16 @@ def form_for(circular: Circular) -> CircularForm:
     return form
 
 
+def per_language(form: CircularForm | AnnexForm, field: str) -> dict[str, str]:
+    """One field's text in each language that has it, from the form's sub-forms."""
+    values = {}
+    for code in LANGUAGES:
+        value = (getattr(getattr(form, f"texts_{code}"), field).data or "").strip()
+        if value:
+            values[code] = value.replace("\r\n", "\n")
+    return values
+
+
 def _apply(circular: Circular, form: CircularForm) -> None:
     reference = form.reference.data.strip()
     clash = db.session.scalar(
@@ -91,12 +101,7 @@ def _apply(circular: Circular, form: CircularForm) -> None:
     circular.hand_picked = bool(form.hand_picked.data)
     circular.picked_addressees = picked
     for field in TEXT_FIELDS:
-        values = {}
-        for code in LANGUAGES:
-            value = (getattr(getattr(form, f"texts_{code}"), field).data or "").strip()
-            if value:
-                values[code] = value.replace("\r\n", "\n")
-        setattr(circular, field, values)
+        setattr(circular, field, per_language(form, field))
 
 
 def create_circular(form: CircularForm, user: User) -> Circular:
@@ -139,12 +144,7 @@ def save_annex(circular: Circular, annex: Annex | None, form: AnnexForm, user: U
         db.session.add(annex)
     annex.position = form.position.data
     for field in ANNEX_FIELDS:
-        values = {}
-        for code in LANGUAGES:
-            value = (getattr(getattr(form, f"texts_{code}"), field).data or "").strip()
-            if value:
-                values[code] = value.replace("\r\n", "\n")
-        setattr(annex, field, values)
+        setattr(annex, field, per_language(form, field))
     db.session.flush()
     audit.record("annex.save", circular, user=user, position=annex.position)
     return annex

@@ -130,7 +130,7 @@ for _code in LANGUAGES:
 class AnnexTextsForm(Form):
     """An annex in one language; its fields may use merge fields."""
 
-    title = StringField(_l("Title"), validators=[Length(max=300)])
+    title = StringField(_l("Heading"), validators=[Length(max=300)])
     body = TextAreaField(_l("Text"), validators=[Length(max=30000)])
     address_block = TextAreaField(_l("Address block"), validators=[Length(max=2000)])
 
