@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
-from . import outbox, seed, users
+from . import jobs, outbox, seed, users
 from .extensions import db
 from .models import Role
 
@@ -87,6 +87,7 @@ def serve(host: str, port: int) -> None:
         run_simple(host, port, app, threaded=True)
     finally:
         stop.set()
+        jobs.wait_for_background_tasks()
 
 
 def register(app: Flask) -> None:

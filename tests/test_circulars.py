@@ -453,3 +453,30 @@ def test_the_demo_seeds_cl_26_22_ready_to_approve(app):
     assert operations.readiness_problems(circular) == []
     assert operations.progress(circular).audience == 386
     assert any(line.startswith("circular: CL-26/22 already there") for line in seed_demo())
+
+
+def test_on_the_embedded_default_the_send_button_answers_while_a_thread_sends(tmp_path):
+    from plenary import create_app, jobs
+    from tests.conftest import RequestClient, base_settings
+
+    app = create_app(base_settings(tmp_path, PLENARY_ENV="development"))
+    app.test_client_class = RequestClient
+    with app.app_context():
+        db.create_all()
+        event = make_event()
+        estonia = make_country("EE")
+        for index in range(3):
+            make_addressee(estonia, "mission", f"m{index}@example.org", full_name=f"M {index}")
+        circular = make_circular(event)
+        operations.approve(circular, None, actor="test")
+        make_user("staff@example.org", Role.STAFF)
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, "staff@example.org")
+        show = f"/secretariat/invitations/circulars/{circular.id}"
+        assert submit(client, show, f"{show}/send").status_code == 302
+        jobs.wait_for_background_tasks()
+        progress = client.get(f"{show}/progress").get_json()
+        assert (progress["state"], progress["sent"], progress["remaining"]) == ("sent", 3, 0)
+        assert len(sent_files(app)) == 3
+        db.session.remove()
