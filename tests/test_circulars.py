@@ -6,6 +6,7 @@ import email
 import email.policy
 import re
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -480,3 +481,41 @@ def test_on_the_embedded_default_the_send_button_answers_while_a_thread_sends(tm
         assert (progress["state"], progress["sent"], progress["remaining"]) == ("sent", 3, 0)
         assert len(sent_files(app)) == 3
         db.session.remove()
+
+
+def test_a_circular_is_spread_out_to_the_configured_rate(app, world):
+    app.config["INVITATIONS_SEND_RATE"] = 2
+    circular = make_circular(world["event"])
+    approve_and_send(circular)
+    times = sorted(
+        message.next_attempt_at
+        for message in db.session.scalars(
+            db.select(OutboxMessage).filter_by(kind="invitations.circular")
+        )
+    )
+    gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(times)]
+    assert gaps == [pytest.approx(0.5, abs=0.05)] * 2
+
+
+def test_a_dispatch_cut_short_is_resumed_without_sending_anyone_twice(app, world):
+    circular = make_circular(world["event"])
+    operations.approve(circular, None, actor="test")
+    operations.start_sending(circular, None, actor="test")
+    db.session.commit()
+
+    def crash(count: int) -> None:
+        raise SystemExit("the worker died")
+
+    with pytest.raises(SystemExit):
+        operations.dispatch(circular.id, batch_size=1, progress=crash)
+    db.session.rollback()
+    assert len(sent_files(app)) == 1
+    assert db.session.get(Circular, circular.id).state == CircularState.SENDING
+
+    resumed = app.extensions["celery"].tasks["invitations.resume_dispatch"].apply().get()
+    assert resumed == {"resumed": 1}
+    assert sorted(message["To"] for message in sent_files(app)) == [
+        "admin.ee@example.org", "admin.sv@example.org", "mission.ee@example.org",
+    ]  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Circular, circular.id).state == CircularState.SENT
