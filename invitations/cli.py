@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from plenary.extensions import db
 
-from . import bp, directory, operations
+from . import bp, directory, directory_csv, operations
 from .models import Circular
 
 
@@ -21,10 +21,10 @@ from .models import Circular
 def import_addressees(file: Path, dry_run: bool) -> None:
     """Import addressees from a CSV file; nothing is imported if any row is bad."""
     with file.open("rb") as stream:
-        data = stream.read(directory.MAX_IMPORT_BYTES + 1)
+        data = stream.read(directory_csv.MAX_IMPORT_BYTES + 1)
     # The messages are written in English: there is no request to choose a language from.
     with force_locale("en"):
-        report = directory.import_addressees(
+        report = directory_csv.import_addressees(
             data, actor="flask invitations import-addressees", dry_run=dry_run
         )
         for line in report_lines(report):
@@ -41,11 +41,11 @@ def export_addressees(file: Path) -> None:
     """Write every addressee to a CSV file that import-addressees reads back unchanged."""
     query = directory.directory_query(directory.DirectoryFilters(), None)
     addressees = db.session.scalars(query).all()
-    file.write_text(directory.export_csv(addressees), encoding="utf-8", newline="")
+    file.write_text(directory_csv.export_csv(addressees), encoding="utf-8", newline="")
     click.echo(f"{len(addressees)} addressees written to {file}")
 
 
-def report_lines(report: directory.ImportReport) -> list[str]:
+def report_lines(report: directory_csv.ImportReport) -> list[str]:
     """The import report as lines of text: each row's fate, or each problem."""
     if not report.ok:
         lines = [str(problem) for problem in report.problems]

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from plenary.i18n import LANGUAGES
@@ -16,21 +17,28 @@ from . import directory
 from .models import AddresseeKind
 
 
-def kind_choices() -> list[tuple[str, Any]]:
+def kind_choices() -> list[SelectChoice]:
     return [
-        (AddresseeKind.ADMINISTRATION.value, _l("Administration of a Member State")),
-        (AddresseeKind.MISSION.value, _l("Permanent Mission or Embassy in Geneva")),
-        (AddresseeKind.ORGANISATION.value, _l("Organisation")),
+        SelectChoice(AddresseeKind.ADMINISTRATION.value, _l("Administration of a Member State")),
+        SelectChoice(AddresseeKind.MISSION.value, _l("Permanent Mission or Embassy in Geneva")),
+        SelectChoice(AddresseeKind.ORGANISATION.value, _l("Organisation")),
     ]
 
 
 REGION_CHOICES = [
-    ("africa", _l("Africa")),
-    ("americas", _l("Americas")),
-    ("asia", _l("Asia")),
-    ("europe", _l("Europe")),
-    ("oceania", _l("Oceania")),
+    SelectChoice("africa", _l("Africa")),
+    SelectChoice("americas", _l("Americas")),
+    SelectChoice("asia", _l("Asia")),
+    SelectChoice("europe", _l("Europe")),
+    SelectChoice("oceania", _l("Oceania")),
 ]
+
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGES.items()]
+
+
+def _with_none(named: list[tuple[int, str]]) -> list[SelectChoice]:
+    """The (id, name) pairs as choices, after an empty one that means none."""
+    return [SelectChoice("", _l("— none —")), *(SelectChoice(value, name) for value, name in named)]
 
 
 def _optional_id(value: Any) -> int | None:
@@ -48,9 +56,7 @@ class AddresseeForm(FlaskForm):
     )
     title = StringField(_l("Title"), validators=[Length(max=300)])
     emails = TextAreaField(_l("Email addresses"), validators=[Length(max=5000)])
-    language = SelectField(
-        _l("Language of correspondence"), choices=list(LANGUAGES.items()), default="en"
-    )
+    language = SelectField(_l("Language of correspondence"), choices=LANGUAGE_CHOICES, default="en")
     city = StringField(_l("City"), validators=[Length(max=120)])
     submit = SubmitField(_l("Save"))
 
@@ -62,8 +68,8 @@ class AddresseeForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.country_id.choices = [("", _l("— none —")), *countries]
-        self.organisation_id.choices = [("", _l("— none —")), *organisations]
+        self.country_id.choices = _with_none(countries)
+        self.organisation_id.choices = _with_none(organisations)
         self.parsed_emails: list[str] = []
 
     def validate_emails(self, field: TextAreaField) -> None:
@@ -103,31 +109,37 @@ class DirectoryFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=lambda: [("", _l("All kinds")), *kind_choices()])
-    region = SelectField(_l("Region"), choices=[("", _l("All regions")), *REGION_CHOICES])
-    language = SelectField(_l("Language"), choices=[("", _l("All languages")), *LANGUAGES.items()])
+    kind = SelectField(
+        _l("Kind"), choices=lambda: [SelectChoice("", _l("All kinds")), *kind_choices()]
+    )
+    region = SelectField(
+        _l("Region"), choices=[SelectChoice("", _l("All regions")), *REGION_CHOICES]
+    )
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("", _l("All languages")), *LANGUAGE_CHOICES]
+    )
     status = SelectField(
         _l("Status"),
         choices=[
-            ("", _l("Active and inactive")),
-            ("active", _l("Active")),
-            ("inactive", _l("Inactive")),
+            SelectChoice("", _l("Active and inactive")),
+            SelectChoice("active", _l("Active")),
+            SelectChoice("inactive", _l("Inactive")),
         ],
     )
     reach = SelectField(
         _l("Email"),
         choices=[
-            ("", _l("Reachable or not")),
-            ("reachable", _l("Reachable")),
-            ("unreachable", _l("Not reachable")),
+            SelectChoice("", _l("Reachable or not")),
+            SelectChoice("reachable", _l("Reachable")),
+            SelectChoice("unreachable", _l("Not reachable")),
         ],
     )
     answered = SelectField(
         _l("Answer"),
         choices=[
-            ("", _l("Answered or not")),
-            ("answered", _l("Answered")),
-            ("not_answered", _l("Not answered")),
+            SelectChoice("", _l("Answered or not")),
+            SelectChoice("answered", _l("Answered")),
+            SelectChoice("not_answered", _l("Not answered")),
         ],
     )
 

@@ -21,7 +21,7 @@ from plenary.links import LinkExpired, LinkInvalid, make_token, read_token
 from plenary.models import User, utcnow
 from registration.operations import current_event
 
-from . import bp, directory
+from . import bp, directory, directory_csv
 from .directory_forms import (
     AddresseeForm,
     DirectoryFilterForm,
@@ -73,7 +73,7 @@ def addressee_list():
         event=event,
         filter_form=filter_form,
         filter_args=filters.as_args(),
-        kinds=dict(kind_choices()),
+        kinds={choice.value: choice.label for choice in kind_choices()},
         confirm=ConfirmForm(),
     )
 
@@ -144,7 +144,7 @@ def addressee_export():
     filters = DirectoryFilterForm(formdata=request.args).filters()
     event = current_event() if filters.answered else None
     query = directory.directory_query(filters, event and event.id, current_language())
-    text = directory.export_csv(db.session.scalars(query))
+    text = directory_csv.export_csv(db.session.scalars(query))
     filename = f"addressees-{utcnow():%Y-%m-%d}.csv"
     return Response(
         text.encode("utf-8"),
@@ -158,8 +158,8 @@ def addressee_export():
 def addressee_import():
     form = ImportUploadForm()
     if form.validate_on_submit():
-        data = form.file.data.read(directory.MAX_IMPORT_BYTES + 1)
-        report = directory.read_import(data)
+        data = form.file.data.read(directory_csv.MAX_IMPORT_BYTES + 1)
+        report = directory_csv.read_import(data)
         if report.ok:
             confirm = ImportConfirmForm(formdata=None, token=_stash_upload(data, current_user))
             return render_template("invitations/import_preview.html", report=report, form=confirm)
@@ -181,7 +181,7 @@ def addressee_import_confirm():
     except LinkInvalid:
         return _upload_again(_("This import cannot be confirmed. Upload the file again."))
     # Read and checked again: the browser is not trusted, and the directory may have changed.
-    report = directory.import_addressees(data, user=current_user)
+    report = directory_csv.import_addressees(data, user=current_user)
     if not report.imported:
         return _upload_again(report=report)
     db.session.commit()
@@ -197,9 +197,9 @@ def addressee_import_confirm():
     return redirect(url_for("invitations.addressee_list"))
 
 
-def _upload_again(message: str | None = None, report: directory.ImportReport | None = None):
+def _upload_again(message: str | None = None, report: directory_csv.ImportReport | None = None):
     """The upload page, with why the import did not happen."""
-    report = report or directory.ImportReport().refuse(message or "")
+    report = report or directory_csv.ImportReport().refuse(message or "")
     form = ImportUploadForm(formdata=None)
     return render_template("invitations/import_upload.html", form=form, report=report), 400
 

@@ -19,6 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,11 +54,11 @@ TEXT_FIELDS = ("sender_unit", "place", "addressed_to", "subject", "salutation", 
                "closing", "signatory_title")  # fmt: skip
 
 
-def _kind_choices():
+def _kind_choices() -> list[SelectChoice]:
     return [
-        (AddresseeKind.ADMINISTRATION.value, _l("Administrations of Member States")),
-        (AddresseeKind.MISSION.value, _l("Permanent Missions and Embassies in Geneva")),
-        (AddresseeKind.ORGANISATION.value, _l("Organisations")),
+        SelectChoice(AddresseeKind.ADMINISTRATION.value, _l("Administrations of Member States")),
+        SelectChoice(AddresseeKind.MISSION.value, _l("Permanent Missions and Embassies in Geneva")),
+        SelectChoice(AddresseeKind.ORGANISATION.value, _l("Organisations")),
     ]
 
 
@@ -82,7 +83,7 @@ class CircularForm(FlaskForm):
     audience_kinds = MultiCheckboxField(_l("Send to"), choices=_kind_choices)
     audience_regions = MultiCheckboxField(
         _l("Only these regions (none ticked: all)"),
-        choices=[(region, region_label(region)) for region in REGIONS],
+        choices=[SelectChoice(region, region_label(region)) for region in REGIONS],
     )
     hand_picked = BooleanField(_l("Send only to a hand-picked list"))
     picked_emails = TextAreaField(
@@ -167,8 +168,8 @@ class ReminderForm(FlaskForm):
     status = SelectField(
         _l("Remind"),
         choices=[
-            ("not_answered", _l("all who have not answered")),
-            ("not_opened", _l("all who have not opened their link")),
+            SelectChoice("not_answered", _l("all who have not answered")),
+            SelectChoice("not_opened", _l("all who have not opened their link")),
         ],
     )
     submit = SubmitField(_l("Send the reminder"))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from plenary import audit, jobs
 from plenary.auth import staff_required
@@ -36,7 +37,7 @@ def _circular_or_404(circular_id: int) -> Circular:
 
 def _event_choices(form: CircularForm) -> None:
     events = db.session.scalars(select(Event).order_by(Event.starts_on.desc())).all()
-    form.event_id.choices = [(event.id, event.title_in()) for event in events]
+    form.event_id.choices = [SelectChoice(event.id, event.title_in()) for event in events]
 
 
 @bp.get("/circulars")

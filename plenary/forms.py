@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from .auth import MINIMUM_PASSWORD_LENGTH
@@ -41,7 +42,10 @@ class UserCreateForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(
         _l("Role"),
-        choices=[(Role.STAFF.value, _l("Staff")), (Role.ADMIN.value, _l("Administrator"))],
+        choices=[
+            SelectChoice(Role.STAFF.value, _l("Staff")),
+            SelectChoice(Role.ADMIN.value, _l("Administrator")),
+        ],
         default=Role.STAFF.value,
     )
     submit = SubmitField(_l("Create and send the sign-in link"))

@@ -13,17 +13,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .models import HeadLevel
 
 HEAD_LEVELS = [
-    (HeadLevel.HEAD_OF_STATE.value, _l("Head of State")),
-    (HeadLevel.HEAD_OF_GOVERNMENT.value, _l("Head of Government")),
-    (HeadLevel.MINISTER.value, _l("Minister")),
-    (HeadLevel.DEPUTY_MINISTER.value, _l("Deputy Minister")),
-    (HeadLevel.AMBASSADOR.value, _l("Ambassador / Permanent Representative")),
-    (HeadLevel.SENIOR_OFFICIAL.value, _l("Senior official")),
+    SelectChoice(HeadLevel.HEAD_OF_STATE.value, _l("Head of State")),
+    SelectChoice(HeadLevel.HEAD_OF_GOVERNMENT.value, _l("Head of Government")),
+    SelectChoice(HeadLevel.MINISTER.value, _l("Minister")),
+    SelectChoice(HeadLevel.DEPUTY_MINISTER.value, _l("Deputy Minister")),
+    SelectChoice(HeadLevel.AMBASSADOR.value, _l("Ambassador / Permanent Representative")),
+    SelectChoice(HeadLevel.SENIOR_OFFICIAL.value, _l("Senior official")),
 ]
 
 
@@ -31,14 +32,14 @@ class AnswerForm(FlaskForm):
     participation = RadioField(
         _l("Will your delegation take part?"),
         choices=[
-            ("yes", _l("Yes, we intend to take part")),
-            ("no", _l("No, we will not take part")),
+            SelectChoice("yes", _l("Yes, we intend to take part")),
+            SelectChoice("no", _l("No, we will not take part")),
         ],
         validators=[DataRequired(message=_l("Choose one of the two answers."))],
     )
     head_level = SelectField(
         _l("Expected level of the head of delegation"),
-        choices=[("", "—"), *HEAD_LEVELS],
+        choices=[SelectChoice("", "—"), *HEAD_LEVELS],
         validators=[Optional()],
     )
     speaking_request = BooleanField(

@@ -13,7 +13,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 import invitations.seed  # noqa: F401  (registers the directory's demo steps)
-from invitations import directory
+from invitations import directory, directory_csv
 from invitations.models import Addressee, AddresseeKind
 from plenary import create_app, seed
 from plenary.extensions import db
@@ -487,7 +487,7 @@ def test_a_good_file_creates_new_addressees_and_updates_those_it_finds_by_email(
         "mission@example.fr;copie@example.fr,fr,Genève",
         "organisation,,eu,,The Head of Delegation,,delegation@example.eu,en,Geneva",
     )
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     db.session.commit()
     assert report.ok and report.imported
     assert [row.action for row in report.rows] == ["update", "new", "new"]
@@ -547,7 +547,7 @@ def test_a_bad_row_is_reported_by_row_and_column_and_nothing_is_imported(
     states, eu, bad_row, message
 ):
     data = csv_bytes("mission,FR,,,Good row,,good@example.fr,fr,", "", bad_row)
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     db.session.commit()
     assert not report.imported
     assert [str(problem) for problem in report.problems] == [message]
@@ -559,7 +559,7 @@ def test_an_email_twice_in_the_file_is_reported_on_its_second_row(states):
         "administration,EE,,,A,,same@example.org,en,",
         "mission,FR,,,B,,Same@Example.org,fr,Geneva",
     )
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     assert [str(problem) for problem in report.problems] == [
         "Row 3, email: This email is also on row 2."
     ]
@@ -575,14 +575,14 @@ def test_an_email_twice_in_the_file_is_reported_on_its_second_row(states):
     ],
 )
 def test_wrong_columns_are_named(states, header, message):
-    report = directory.import_addressees(csv_bytes(header=header), actor="test")
+    report = directory_csv.import_addressees(csv_bytes(header=header), actor="test")
     assert [str(problem) for problem in report.problems] == [message]
 
 
 def test_a_file_with_a_byte_order_mark_is_read(states):
     data = csv_bytes("administration,EE,,,Someone,,a@example.ee,en,", bom=True)
     assert data.startswith(b"\xef\xbb\xbfkind,")
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     assert report.imported and [row.action for row in report.rows] == ["new"]
 
 
@@ -592,14 +592,14 @@ def test_a_file_saved_by_excel_with_semicolons_is_read(states):
         header=HEADER.replace(",", ";"),
         bom=True,
     )
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     assert report.imported
     assert addressees()[0].recipients == ["mission@example.fr", "copie@example.fr"]
 
 
 def test_a_file_that_is_not_utf8_is_refused(states):
     data = csv_bytes("administration,FR,,,Ministère,,a@example.fr,fr,").decode().encode("latin-1")
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     assert [str(problem) for problem in report.problems] == [
         "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
     ]
@@ -607,12 +607,12 @@ def test_a_file_that_is_not_utf8_is_refused(states):
 
 def test_too_large_files_are_refused(states):
     rows = [f"administration,EE,,,Someone,,a{number}@example.ee,en," for number in range(5001)]
-    too_many = directory.read_import(csv_bytes(*rows))
+    too_many = directory_csv.read_import(csv_bytes(*rows))
     assert [str(problem) for problem in too_many.problems] == [
         "The file has 5001 rows; at most 5000 can be imported at once. "
         "Split it and import each part."
     ]
-    too_big = directory.read_import(csv_bytes("x" * (2 * 1024 * 1024)))
+    too_big = directory_csv.read_import(csv_bytes("x" * (2 * 1024 * 1024)))
     assert (
         str(too_big.problems[0]) == "The file is larger than 2 MB. Split it and import each part."
     )
@@ -624,7 +624,7 @@ def test_optional_columns_left_out_keep_what_the_directory_has(states):
         "administration,EE,,Other Name,m@example.ee,en",
         header="kind,country,organisation,full_name,email,language",
     )
-    report = directory.import_addressees(data, actor="test")
+    report = directory_csv.import_addressees(data, actor="test")
     db.session.commit()
     assert report.rows[0].changes == {
         "full_name": ("The Minister for Foreign Affairs", "Other Name")
@@ -729,7 +729,7 @@ def test_an_export_imported_again_changes_nothing(signed_in, states, eu):
     assert response.headers["Content-Disposition"].startswith('attachment; filename="addressees-')
     assert response.data.startswith(b"\xef\xbb\xbf" + HEADER.encode())
 
-    report = directory.import_addressees(response.data, actor="test")
+    report = directory_csv.import_addressees(response.data, actor="test")
     db.session.commit()
     assert report.ok
     assert [row.action for row in report.rows] == ["unchanged"] * 3
@@ -896,7 +896,7 @@ def test_the_list_and_the_csv_work_on_postgresql(tmp_path, postgres_url):
             assert listed(client, "region=africa&reach=reachable") == ["ministere@example.sn"]
             assert listed(client, "answered=not_answered") == ["ministere@example.sn"]
             exported = client.get(EXPORT).data
-            report = directory.import_addressees(exported, actor="test")
+            report = directory_csv.import_addressees(exported, actor="test")
             db.session.commit()
             assert [row.action for row in report.rows] == ["unchanged"] * 3
         finally:
