@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from plenary import jobs
 from plenary.extensions import db
 
 from . import bp, directory, directory_csv, operations
@@ -119,6 +121,11 @@ def send_circular(reference: str, yes: bool) -> None:
     with click.progressbar(length=pending, label=f"Queueing {reference}") as bar:
         result = operations.dispatch(circular.id, progress=bar.update)
     click.echo(
-        f"{result.queued} emails queued, {result.unreachable} addressees not reachable "
-        f"(no email); the workers send them now."
+        f"{result.queued} emails queued, {result.unreachable} addressees not reachable (no email)."
     )
+    if current_app.extensions["celery"].conf.task_always_eager:
+        click.echo("No REDIS_URL: sending them from this process...")
+        jobs.wait_for_background_tasks()
+        click.echo("Done.")
+    else:
+        click.echo("The workers send them now; follow them on the circular's page.")
