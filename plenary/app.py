@@ -194,6 +194,9 @@ def check_production(app: Flask) -> None:
         try:
             with db.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+            # gunicorn --preload and Celery's prefork pool fork after this: no child may
+            # inherit this process's open database connection.
+            db.engine.dispose()
         except Exception as error:  # any driver error: we only report it and stop
             reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
             raise config.StartupError(

@@ -5,6 +5,7 @@ import pytest
 
 from plenary import create_app
 from plenary.config import DEVELOPMENT_SECRET_KEY, StartupError, load
+from plenary.extensions import db
 from tests.servers import ROOT, free_port
 
 
@@ -63,11 +64,20 @@ def test_production_refuses_the_development_secret_key(tmp_path):
             create_app(environ)
 
 
-def test_production_starts_with_a_secret_key_and_a_reachable_database(tmp_path):
+def test_production_starts_with_a_secret_key_and_a_reachable_database(tmp_path, postgres_url):
     app = create_app(
-        {"PLENARY_ENV": "production", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path)}
+        {
+            "PLENARY_ENV": "production",
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": postgres_url,
+        }
     )
     assert app.config["PLENARY_ENV"] == "production"
+    with app.app_context():
+        # Checked, then closed: processes forked from this one start with no connection.
+        assert db.engine.pool.checkedin() == 0
+        db.engine.dispose()
 
 
 def _start_wsgi(**environ: str) -> subprocess.CompletedProcess:
