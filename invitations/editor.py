@@ -10,7 +10,7 @@ from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.models import User
 
-from . import operations
+from . import notifications, operations
 from .forms import TEXT_FIELDS, AnnexForm, CircularForm, picked_emails
 from .models import Addressee, Annex, Circular, Invitation
 
@@ -152,8 +152,6 @@ def save_annex(circular: Circular, annex: Annex | None, form: AnnexForm, user: U
 
 def preview_email(circular: Circular, addressee: Addressee | None, language: str):
     """The exact email an addressee would receive, rendered without saving anything."""
-    from . import notifications
-
     if addressee is None:
         addressee = Addressee(
             full_name="{full_name}", honorific="{honorific}", title="{title}", city="{city}",

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plenary.extensions import db
-from plenary.i18n import pick
+from plenary.i18n import LANGUAGES, pick
 from plenary.models import (
     Country,
     Event,
@@ -139,8 +139,6 @@ class Circular(db.Model):
     @property
     def languages(self) -> list[str]:
         """The languages in which the circular has both a subject and a body."""
-        from plenary.i18n import LANGUAGES
-
         return [code for code in LANGUAGES if self.subject.get(code) and self.body.get(code)]
 
     @property

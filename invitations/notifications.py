@@ -9,6 +9,7 @@ from flask import current_app
 from plenary import outbox
 from plenary.links import personal_url
 
+from .letters import pdf_filename
 from .models import Invitation
 
 INVITATION_LINK = "invitation"
@@ -46,8 +47,6 @@ def email_context(invitation: Invitation) -> dict:
 
 
 def _pdf(invitation: Invitation) -> outbox.Attachment:
-    from .letters import pdf_filename
-
     return outbox.Attachment(
         filename=pdf_filename(invitation.circular, invitation.language),
         content_type="application/pdf",

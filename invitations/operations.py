@@ -19,7 +19,7 @@ from plenary import audit
 from plenary.extensions import db
 from plenary.models import Country, Event, OutboxMessage, OutboxState, User, utcnow
 
-from . import merge, notifications
+from . import letters, merge, notifications
 from .directory import answered_condition
 from .models import Addressee, Circular, CircularState, Invitation
 
@@ -42,10 +42,7 @@ def find_circular(reference: str) -> Circular | None:
 
 def letter_language(circular: Circular, addressee: Addressee) -> str:
     """The addressee's language when the circular exists in it, else English, else the first."""
-    languages = circular.languages
-    if addressee.language in languages:
-        return addressee.language
-    return "en" if "en" in languages else (languages[0] if languages else "en")
+    return letters.letter_language(circular, addressee.language)
 
 
 # --- checking and approving ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from plenary.forms import ConfirmForm
 from plenary.i18n import LANGUAGES
 from plenary.models import Event
 
-from . import bp, editor, operations
+from . import bp, editor, letters, operations
 from .forms import AnnexForm, CircularForm, ReminderForm
 from .models import Addressee, Annex, Circular, CircularState, Invitation
 
@@ -192,17 +192,13 @@ def circular_preview(circular_id: int):
     if request.args.get("addressee", type=int):
         addressee = db.session.get(Addressee, request.args.get("addressee", type=int))
     if request.args.get("format") == "pdf":
-        from .letters import pdf_filename, render_circular_pdf
-
-        pdf = render_circular_pdf(circular, addressee, language)
-        return (
-            pdf,
-            200,
-            {
-                "Content-Type": "application/pdf",
-                "Content-Disposition": f'inline; filename="{pdf_filename(circular, language)}"',
-            },
-        )
+        pdf = letters.render_circular_pdf(circular, addressee, language)
+        filename = letters.pdf_filename(circular, language)
+        headers = {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="{filename}"',
+        }
+        return pdf, 200, headers
     email = editor.preview_email(circular, addressee, language)
     return render_template(
         "invitations/circular_preview.html",

@@ -519,3 +519,21 @@ def test_a_dispatch_cut_short_is_resumed_without_sending_anyone_twice(app, world
     ]  # fmt: skip
     db.session.expire_all()
     assert db.session.get(Circular, circular.id).state == CircularState.SENT
+
+
+def test_preview_gives_the_personalised_pdf_letter(staff, world):
+    import io
+
+    from pypdf import PdfReader
+
+    circular = make_circular(world["event"])
+    db.session.commit()
+    response = staff.get(
+        f"/secretariat/invitations/circulars/{circular.id}/preview"
+        f"?lang=ru&addressee={world['ee-mission'].id}&format=pdf"
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert 'filename="CL-26-22-ru.pdf"' in response.headers["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Mr Jaan Kask" in text and "Эстония" in text
