@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SearchField, SelectField, StringField, SubmitField, TextAreaField
@@ -12,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from plenary.i18n import LANGUAGES
+from plenary.i18n import lazy_gettext as _l
 
 from . import directory
 from .models import AddresseeKind

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from plenary import audit, outbox
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
+from plenary.i18n import lazy_gettext as _l
 from plenary.models import User
 
 from . import notifications, operations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from plenary.countries import REGIONS, region_label
 from plenary.i18n import LANGUAGES
+from plenary.i18n import lazy_gettext as _l
 
 from . import merge
 from .models import AddresseeKind

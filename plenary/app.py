@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_interval
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_time,
+    get_timezone_name,
+)
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -137,12 +143,24 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["pick"] = pick
     app.jinja_env.filters["event_time"] = event_time
     app.jinja_env.filters["date_range"] = date_range
+    app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.globals["mail_state_label"] = mail_state_label
 
 
 def event_time(value: datetime, event: Any, format: str = "medium") -> str:
     """A UTC timestamp shown in the event's own time zone and the reader's language."""
     return format_datetime(value, format, tzinfo=ZoneInfo(event.timezone), locale=get_locale())
+
+
+def event_datetime(value: datetime, event: Any) -> str:
+    """A deadline in the event's time zone, named: '26 June 2026, 23:59 (Central European …)'."""
+    zone = ZoneInfo(event.timezone)
+    local = value.astimezone(zone)
+    locale = get_locale()
+    return (
+        f"{format_date(local, 'long', locale=locale)}, {format_time(local, 'HH:mm', locale=locale)}"
+        f" ({get_timezone_name(local, locale=locale)})"
+    )
 
 
 def date_range(start: date, end: date) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale, gettext
+from markupsafe import Markup, escape
 
 # Ordered as the UN lists them (alphabetically in English).
 LANGUAGES: dict[str, str] = {
@@ -16,20 +19,27 @@ LANGUAGES: dict[str, str] = {
 }
 RTL_LANGUAGES = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
+# The UN writes English dates the British way: "6 July 2026", not "July 6, 2026".
+_LOCALES = {"en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale that formats dates and numbers for one of the six languages."""
+    return _LOCALES.get(language, language)
 
 
 def select_locale() -> str:
     """Pick the language from ?lang=, then the session, then the browser's Accept-Language."""
     if not has_request_context():  # a command or a worker: emails force their own language
-        return DEFAULT_LANGUAGE
+        return babel_locale(DEFAULT_LANGUAGE)
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         session["lang"] = asked
-        return asked
+        return babel_locale(asked)
     chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES.keys()) or DEFAULT_LANGUAGE
+    if chosen not in LANGUAGES:
+        chosen = request.accept_languages.best_match(LANGUAGES.keys()) or DEFAULT_LANGUAGE
+    return babel_locale(chosen)
 
 
 def current_language() -> str:
@@ -49,3 +59,19 @@ def pick(values: dict[str, str] | None, language: str | None = None) -> str:
         return ""
     language = language or current_language()
     return values.get(language) or values.get(DEFAULT_LANGUAGE) or next(iter(values.values()), "")
+
+
+class _LazyText(LazyString):
+    """A lazy translation that templates escape like any other text.
+
+    Flask-Babel's LazyString tells Jinja it is already HTML, so a message such as
+    "Not in the directory: %(emails)s" would put what a user typed into the page unescaped.
+    """
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """gettext evaluated when shown, in the reader's language; escaped in templates."""
+    return _LazyText(gettext, string, **variables)

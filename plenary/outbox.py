@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from . import jobs
 from .extensions import db, mail
+from .i18n import babel_locale
 from .models import OutboxAttachment, OutboxMessage, OutboxState, utcnow
 
 SEND_TASK = "plenary.outbox.send"
@@ -69,7 +70,7 @@ class RenderedEmail:
 def render_email(template: str, language: str, **context: Any) -> RenderedEmail:
     """Render emails/<template>.txt (blocks `subject`, `body`) and .html in one language."""
     env = current_app.jinja_env
-    with force_locale(language):
+    with force_locale(babel_locale(language)):
         context = {**context, "language": language}
         current_app.update_template_context(context)
         # The .txt template has two blocks: `subject` and `body`.

@@ -127,3 +127,24 @@ def test_users_create_command(app):
         args=["users", "create", "other@example.org", "--password", "short"]
     )
     assert "at least 12 characters" in short.output
+
+
+def test_lazy_messages_are_escaped_in_pages(app):
+    from flask import render_template_string
+
+    from plenary.i18n import lazy_gettext
+
+    message = lazy_gettext("Not in the directory: %(emails)s", emails="<script>x()</script>")
+    with app.test_request_context():
+        html = render_template_string("<p>{{ message }}</p>", message=message)
+    assert html == "<p>Not in the directory: &lt;script&gt;x()&lt;/script&gt;</p>"
+
+
+def test_the_registration_deadline_is_shown_in_geneva_time(client, demo):
+    from datetime import UTC, datetime
+
+    demo.registration_closes_at = datetime(2099, 6, 26, 21, 59, tzinfo=UTC)
+    db.session.commit()
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Registration is open until" in page
+    assert "23:59" in page and "21:59" not in page
