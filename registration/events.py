@@ -254,19 +254,26 @@ def delete_event(event: Event, user: User) -> None:
 # --- the programme --------------------------------------------------------------------------
 
 
+def _save_part(
+    event: Event, item: EventSession | LinkedEvent, details: dict, noun: str, user: User
+) -> None:
+    """Write a session or linked event's details and audit what changed, as created or edited."""
+    created = item.id is None
+    if created:
+        db.session.add(item)
+    changes = _apply(item, details)
+    db.session.flush()
+    if changes:
+        action = f"event.{noun}_{'create' if created else 'edit'}"
+        audit.record(action, event, user=user, changes=changes, **{noun: item.id})
+
+
 def save_session(
     event: Event, item: EventSession | None, details: SessionDetails, user: User
 ) -> EventSession:
     """Add a session to the programme, or change one."""
-    action = "event.session_edit"
-    if item is None:
-        item = EventSession(event=event)
-        db.session.add(item)
-        action = "event.session_create"
-    changes = _apply(item, asdict(details))
-    db.session.flush()
-    if changes:
-        audit.record(action, event, user=user, session=item.id, changes=changes)
+    item = item or EventSession(event=event)
+    _save_part(event, item, asdict(details), "session", user)
     return item
 
 
@@ -279,15 +286,8 @@ def save_linked_event(
     event: Event, linked: LinkedEvent | None, details: LinkedEventDetails, user: User
 ) -> LinkedEvent:
     """Add an event held alongside, or change one."""
-    action = "event.linked_event_edit"
-    if linked is None:
-        linked = LinkedEvent(event=event)
-        db.session.add(linked)
-        action = "event.linked_event_create"
-    changes = _apply(linked, asdict(details))
-    db.session.flush()
-    if changes:
-        audit.record(action, event, user=user, linked_event=linked.id, changes=changes)
+    linked = linked or LinkedEvent(event=event)
+    _save_part(event, linked, asdict(details), "linked_event", user)
     return linked
 
 
