@@ -5,16 +5,27 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install lint format translations extract-messages bench clean
+.PHONY: run test install lint format translations extract-messages bench clean upgrade-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when the project's dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+# Reinstall when the project's dependencies or their pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	touch $@
+
+# Resolve the newest versions pyproject.toml allows, in a throw-away environment, and pin them.
+upgrade-deps:
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/python -m pip install --quiet --upgrade pip
+	.venv-upgrade/bin/python -m pip install --quiet '.[test,dev]'
+	{ echo "# Every dependency pinned, for make install, .ci/run and the wheel test; 'make upgrade-deps' refreshes it."; \
+	  .venv-upgrade/bin/python -m pip freeze --exclude plenary; } > constraints.txt
+	rm -rf .venv-upgrade build
+	@echo "constraints.txt refreshed: run make test, then commit it"
 
 install: $(VENV)/.installed translations
 

@@ -26,6 +26,11 @@ MAIL_PAGE_SIZE = 50
 
 def _safe_next(target: str | None, fallback: str) -> str:
     """Only same-site paths are followed after sign-in or a language change."""
+    # Browsers drop tabs and line breaks and read a backslash as "/", so "/<tab>/evil.example"
+    # would leave the site; and a line break cannot go into a Location header at all.
+    if target and any(character.isspace() or character == "\\" or not character.isprintable()
+                      for character in target):  # fmt: skip
+        return fallback
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:

@@ -53,6 +53,17 @@ def test_language_switch_does_not_redirect_to_another_site(client):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/a%0d%0aSet-Cookie:%20x=1", "/%0a", "%2F%09%2Fevil.example", "/%5Cevil.example", "/%00"],
+)
+def test_language_switch_with_a_hostile_next_goes_home(client, target):
+    response = client.get(f"/language/fr?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "Set-Cookie: x" not in str(response.headers)
+
+
 def test_browser_language_is_the_default(client, demo):
     page = client.get("/", headers={"Accept-Language": "es-ES,es;q=0.9"}).get_data(as_text=True)
     assert '<html lang="es"' in page
