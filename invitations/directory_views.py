@@ -17,6 +17,7 @@ from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
 from plenary.i18n import current_language
+from plenary.inputs import page_number
 from plenary.links import LinkExpired, LinkInvalid, make_token, read_token
 from plenary.models import User, utcnow
 from registration.operations import current_event
@@ -63,7 +64,7 @@ def addressee_list():
     event = current_event()
     event_id = event.id if event is not None else None
     query = directory.directory_query(filters, event_id, current_language())
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     addressees = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "invitations/addressee_list.html",

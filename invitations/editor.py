@@ -8,6 +8,7 @@ from plenary import audit, outbox
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
+from plenary.links import external_url
 from plenary.models import User
 
 from . import notifications, operations
@@ -157,8 +158,7 @@ def preview_email(circular: Circular, addressee: Addressee | None, language: str
             full_name="{full_name}", honorific="{honorific}", title="{title}", city="{city}",
             language=language,
         )  # fmt: skip
-    # A transient invitation (id 0): its link opens nothing, which is right for a preview.
     invitation = Invitation(id=0, circular=circular, addressee=addressee, language=language)
-    return outbox.render_email(
-        "invitations/circular", language, **notifications.email_context(invitation)
-    )
+    # Never a working personal link: the preview's link leads to a page saying it is one.
+    context = notifications.email_context(invitation, url=external_url("site.preview_link"))
+    return outbox.render_email("invitations/circular", language, **context)

@@ -7,11 +7,9 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,6 +21,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from plenary.countries import REGIONS, region_label
+from plenary.forms import DateField, IntegerField
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 

@@ -30,7 +30,8 @@ def invitation_url(invitation: Invitation) -> str:
     )
 
 
-def email_context(invitation: Invitation) -> dict:
+def email_context(invitation: Invitation, url: str | None = None) -> dict:
+    """What the email templates need; `url` replaces the personal link (previews)."""
     circular = invitation.circular
     language = invitation.language
     return {
@@ -41,7 +42,7 @@ def email_context(invitation: Invitation) -> dict:
         "party": invitation.addressee.party_name(language),
         "subject": circular.text("subject", language),
         "salutation": circular.text("salutation", language),
-        "url": invitation_url(invitation),
+        "url": url or invitation_url(invitation),
         "link_days": current_app.config["PERSONAL_LINK_MAX_AGE_DAYS"],
     }
 

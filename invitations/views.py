@@ -14,6 +14,7 @@ from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
 from plenary.i18n import LANGUAGES
+from plenary.inputs import id_number, page_number
 from plenary.models import Event
 
 from . import bp, editor, letters, operations
@@ -146,7 +147,7 @@ def circular_show(circular_id: int):
     status = request.args.get("status")
     search = request.args.get("q", "").strip()
     rows = operations.invitation_page(
-        circular, status, search, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE
+        circular, status, search, page=page_number(), per_page=PAGE_SIZE
     )
     problems = operations.readiness_problems(circular) if circular.editable else []
     return render_template(
@@ -189,8 +190,8 @@ def circular_preview(circular_id: int):
     if language not in LANGUAGES:
         language = circular.languages[0] if circular.languages else "en"
     addressee = None
-    if request.args.get("addressee", type=int):
-        addressee = db.session.get(Addressee, request.args.get("addressee", type=int))
+    if id_number("addressee"):
+        addressee = db.session.get(Addressee, id_number("addressee"))
     if request.args.get("format") == "pdf":
         pdf = letters.render_circular_pdf(circular, addressee, language)
         filename = letters.pdf_filename(circular, language)

@@ -22,8 +22,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config
+from . import config, inputs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
 
@@ -45,6 +46,9 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    inputs.register(app)  # before the blueprints: their rules use its URL converters
+    requestlog.register(app)
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_tasks(app)
@@ -55,6 +59,15 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     if app.config["PLENARY_ENV"] == "production":
         check_production(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, read the client's address from X-Forwarded-For."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        # Only the last `hops` entries are trusted: a forged X-Forwarded-For sent by the
+        # client itself sits before them and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -68,8 +81,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)
-    # Importing the module registers the Flask-Login user loader.
-    from . import auth  # noqa: F401
+    # Importing the modules registers the Flask-Login user loader and the outbox's secret marker.
+    from . import auth, redaction  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -123,7 +136,10 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        # The route, not the path: a personal link's token must not reach the logs.
+        app.logger.exception(
+            "unhandled error on %s %s", request.method, requestlog.loggable_path(request.environ)
+        )
         return render(500, messages[500]())
 
 

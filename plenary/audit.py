@@ -29,12 +29,13 @@ def record(
         object_id = object_id if object_id is not None else getattr(target, "id", None)
     entry = AuditEntry(
         user_id=user.id if user is not None else None,
-        actor=actor or (user.email if user is not None else "system"),
+        # The column holds 200 characters; an email may have 254.
+        actor=(actor or (user.email if user is not None else "system"))[:200],
         action=action,
         object_type=object_type or "-",
         object_id=str(object_id) if object_id is not None else None,
         details=details,
-        remote_addr=request.remote_addr if has_request_context() else None,
+        remote_addr=(request.remote_addr or "")[:64] or None if has_request_context() else None,
     )
     db.session.add(entry)
     return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -44,13 +45,55 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    # "id:version": a cookie made before the user's last sign-out or password change
+    # names an older version and opens nothing, even if it was copied elsewhere.
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+class Access(enum.StrEnum):
+    """Who a route is for; every view declares one (tests/test_access.py enumerates them)."""
+
+    PUBLIC = "public"  # anyone, signed in or not
+    TOKEN = "token"  # whoever holds a signed personal link; the view reads and checks it
+    STAFF = "staff"  # signed-in Secretariat staff and admins
+    ADMIN = "admin"  # signed-in admins only
+
+
+def access_of(view: Callable[..., Any]) -> Access | None:
+    """The access a view declared, or None if it declared nothing."""
+    return getattr(view, "access", None)
+
+
+def _declare(view: F, access: Access, purpose: str | None = None) -> F:
+    view.access = access  # type: ignore[attr-defined]
+    view.link_purpose = purpose  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: F) -> F:
+    """Declare a route open to anyone (the home page, sign-in, the contact form)."""
+    return _declare(view, Access.PUBLIC)
+
+
+def personal_link(purpose: str) -> Callable[[F], F]:
+    """Declare a route reached by a personal link of this purpose, read from its `token`."""
+
+    def decorate(view: F) -> F:
+        return _declare(view, Access.TOKEN, purpose)
+
+    return decorate
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:
     """Let through signed-in users with one of these roles; others get 403 (or the login page)."""
+    access = Access.ADMIN if set(roles) == {Role.ADMIN} else Access.STAFF
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -61,7 +104,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        return _declare(guarded, access)  # type: ignore[return-value]
 
     return decorate
 

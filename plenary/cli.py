@@ -13,6 +13,7 @@ from werkzeug.serving import run_simple
 from . import jobs, outbox, seed, users
 from .extensions import db
 from .models import Role
+from .requestlog import AccessLogHandler
 
 users_cli = AppGroup("users", help="Secretariat accounts.")
 seed_cli = AppGroup("seed", help="Demo data.")
@@ -84,7 +85,7 @@ def serve(host: str, port: int) -> None:
     if not app.config["MAIL_SERVER"]:
         click.echo(f"Emails are written to {app.config['MAIL_FILE_DIRECTORY']}")
     try:
-        run_simple(host, port, app, threaded=True)
+        run_simple(host, port, app, threaded=True, request_handler=AccessLogHandler)
     finally:
         stop.set()
         jobs.wait_for_background_tasks()

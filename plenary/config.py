@@ -72,6 +72,9 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "REMINDER_DAYS_BEFORE_DEADLINE": _int(environ.get("REMINDER_DAYS_BEFORE_DEADLINE"), 7),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
+        # How many proxies (load balancer, nginx) stand before the app and append to
+        # X-Forwarded-For; 0 trusts the header not at all.
+        "TRUSTED_PROXIES": _int(environ.get("TRUSTED_PROXIES"), 0),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -1,5 +1,8 @@
 """The unbound extension objects; create_app binds them with init_app."""
 
+import hashlib
+
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +34,18 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 mail = Mail()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def rate_limit_key() -> str:
+    """A personal link's own bucket on pages opened by one; else the client's address.
+
+    Behind a load balancer, every State's focal point may reach the app from one address
+    (see TRUSTED_PROXIES); their links tell them apart.
+    """
+    token = (request.view_args or {}).get("token")
+    if isinstance(token, str) and token:
+        return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return get_remote_address()
+
+
+limiter = Limiter(key_func=rate_limit_key, default_limits=[])

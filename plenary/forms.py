@@ -2,14 +2,75 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import wtforms
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .auth import MINIMUM_PASSWORD_LENGTH
 from .i18n import lazy_gettext as _l
 from .models import Role
+
+# --- fields every form uses instead of WTForms' own: they refuse what no column can hold ---
+
+# Years a meeting, a deadline or a circular can fall in; beyond them a time zone's offset
+# overflows Python's datetime and a typo would be saved as a date no one meant.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+# INTEGER columns hold 32 bits on PostgreSQL.
+LARGEST_INTEGER = 2**31 - 1
+
+
+class IntegerField(wtforms.IntegerField):
+    """A whole number that fits an INTEGER column; a larger one is an error for the field."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > LARGEST_INTEGER:
+            self.data = None
+            raise ValueError(_l("Give a smaller number."))
+
+
+def _check_year(field: wtforms.Field) -> None:
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        field.data = None
+        raise ValueError(
+            _l("Give a date between %(first)d and %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
+
+
+class DateField(wtforms.DateField):
+    """A date between EARLIEST_YEAR and LATEST_YEAR."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        super().process_formdata(valuelist)
+        _check_year(self)
+
+
+class DateTimeLocalField(wtforms.DateTimeLocalField):
+    """A wall-clock date and time between EARLIEST_YEAR and LATEST_YEAR."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        super().process_formdata(valuelist)
+        _check_year(self)
+
+
+class WebAddress:
+    """An http(s) address with a host; a malformed one is an error, never an exception."""
+
+    def __call__(self, form: wtforms.Form, field: wtforms.Field) -> None:
+        if not field.data:
+            return
+        try:
+            parts = urlsplit(field.data)
+            parts.port  # noqa: B018  (reading it checks it)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValidationError(_l("Give a web address that starts with https:// or http://."))
 
 
 class LoginForm(FlaskForm):

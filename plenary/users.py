@@ -54,9 +54,17 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password; every session signed in with the old one ends."""
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise PasswordTooShort(MINIMUM_PASSWORD_LENGTH)
     user.password_hash = hash_password(password)
+    if user.id is not None:
+        end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def account_token_payload(user: User) -> dict:

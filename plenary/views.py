@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import audit, outbox, users
-from .auth import admin_required, check_password, staff_required
+from . import audit, inputs, outbox, redaction, users
+from .auth import admin_required, check_password, personal_link, public, staff_required
 from .extensions import db, limiter
 from .forms import ConfirmForm, LoginForm, PasswordSetForm, UserCreateForm
 from .i18n import LANGUAGES
@@ -39,6 +39,7 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 
 @site.get("/language/<code>")
+@public
 def language_set(code: str):
     if code not in LANGUAGES:
         abort(404)
@@ -46,8 +47,24 @@ def language_set(code: str):
     return redirect(_safe_next(request.args.get("next"), url_for("registration.event_home")))
 
 
+@site.get("/preview-link")
+@public
+def preview_link():
+    """Where the links of a circular's preview lead: nowhere, and it says so."""
+    return render_template("auth/preview_link.html")
+
+
+def _address_and_account() -> str:
+    email = users.normalise_email(request.form.get("email", ""))[:254]
+    return f"{request.remote_addr}|{email}"
+
+
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@public
+# Keyed on address and account, so that colleagues behind one proxy do not share a bucket,
+# and on the address alone, so that one client cannot try every account.
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_address_and_account)
+@limiter.limit("30 per minute; 200 per hour", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("secretariat.dashboard"))
@@ -65,15 +82,22 @@ def login():
 
 
 @auth.post("/logout")
+@public
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this session and any copy of its cookie, on every device.
+            users.end_sessions(current_user)
+            audit.record("user.logout", current_user)
+            db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("registration.event_home"))
 
 
 @auth.route("/account/password/<token>", methods=["GET", "POST"])
+@personal_link(users.ACCOUNT_LINK)
 @limiter.limit("20 per hour", methods=["POST"])
 def password_set(token: str):
     try:
@@ -87,6 +111,8 @@ def password_set(token: str):
         users.set_password(user, form.password.data)
         audit.record("user.password_set", user, user=user)
         db.session.commit()
+        if current_user.is_authenticated and current_user.id == user.id:
+            login_user(user)  # this session goes on; every other one has ended
         flash(_("Your password is saved. You can sign in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/password_set.html", form=form, user=user)
@@ -158,7 +184,7 @@ def user_deactivate(user_id: int):
 @staff_required
 def mail_list():
     state = request.args.get("state")
-    page = request.args.get("page", 1, type=int)
+    page = inputs.page_number()
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if state in {item.value for item in OutboxState}:
         query = query.where(OutboxMessage.state == state)
@@ -182,7 +208,17 @@ def mail_list():
 @staff_required
 def mail_show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("secretariat/mail_show.html", message=message, confirm=ConfirmForm())
+    # A secret-bearing body is for its recipient: staff see none of it, admins see it
+    # without the links, so that nobody can act as the recipient from this page.
+    if not message.carries_secret:
+        body = message.text_body
+    elif current_user.is_admin:
+        body = redaction.redacted(message.text_body)
+    else:
+        body = None
+    return render_template(
+        "secretariat/mail_show.html", message=message, body=body, confirm=ConfirmForm()
+    )
 
 
 @secretariat.post("/mail/<int:message_id>/retry")

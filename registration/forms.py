@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import pycountry
@@ -13,12 +12,9 @@ from flask_babel import format_date
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     EmailField,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -37,6 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from plenary.forms import DateField, DateTimeLocalField, IntegerField, WebAddress
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 from plenary.models import Event, EventSession, LinkedEvent, SessionKind
@@ -400,13 +397,10 @@ class LinkedEventForm(FlaskForm):
 
     starts_on = _day_field(_l("First day"))
     ends_on = _day_field(_l("Last day"))
-    url = URLField(_l("Web address"), filters=[_strip], validators=[Optional(), Length(max=500)])
+    url = URLField(
+        _l("Web address"), filters=[_strip], validators=[Optional(), Length(max=500), WebAddress()]
+    )
     submit = SubmitField(_l("Save the linked event"))
-
-    def validate_url(self, field: URLField) -> None:
-        parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError(_l("Give a web address that starts with https:// or http://."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from plenary.auth import admin_required, staff_required
+from plenary.auth import admin_required, personal_link, public, staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
 from plenary.links import LinkExpired, LinkInvalid, read_token
@@ -30,6 +30,7 @@ INVITATION_LINK = "invitation"
 
 
 @bp.get("/")
+@public
 def event_home():
     event = operations.current_event()
     return render_template(
@@ -40,6 +41,7 @@ def event_home():
 
 
 @bp.get("/events/<slug>")
+@public
 def event_show(slug: str):
     event = operations.event_by_slug(slug)
     if event is None:
@@ -52,6 +54,7 @@ def event_show(slug: str):
 
 
 @bp.route("/delegation/<token>", methods=["GET", "POST"])
+@personal_link(INVITATION_LINK)
 @limiter.limit("60 per minute")
 def delegation_answer(token: str):
     """The focal point's page, reached by the personal link of the circular."""
