@@ -163,6 +163,16 @@ def read_import(data: bytes) -> ImportReport:
         return report.refuse(_("The file is larger than 2 MB. Split it and import each part."))
     try:
         text = data.decode("utf-8-sig")
+        if "\x00" in text:
+            # Never text: a spreadsheet saved in another format. PostgreSQL refuses it too.
+            line = text[: text.index("\x00")].count("\n") + 1
+            return report.refuse(
+                _(
+                    "Line %(line)d holds a NUL character, which no text may contain. "
+                    "Save the file as “CSV UTF-8” and try again.",
+                    line=line,
+                )
+            )
         # Excel writes semicolons between cells where the comma is the decimal sign (fr-CH).
         first_line = text.partition("\n")[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
