@@ -50,7 +50,10 @@ def _back_to_list() -> str:
     """The list page the button was pressed on (filters kept), never another site."""
     target = request.form.get("next", "")
     list_path = url_for("invitations.addressee_list")
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "https://[::1": not an address at all
+        return list_path
     if not parts.scheme and not parts.netloc and parts.path == list_path:
         return target
     return list_path

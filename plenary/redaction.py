@@ -31,7 +31,7 @@ def secret_links(text: str | None) -> list[str]:
             continue
         try:
             endpoint, arguments = adapter.match(urlsplit(url[len(base) :]).path, method="GET")
-        except HTTPException:  # no such page, or a redirect: it opens nothing by itself
+        except (HTTPException, ValueError):  # no such page, a redirect, or no address at all
             continue
         view = current_app.view_functions.get(endpoint)
         if "token" in arguments or (view is not None and access_of(view) == Access.TOKEN):
