@@ -50,9 +50,13 @@ class FormFinder(HTMLParser):
                 "method": (attributes.get("method") or "get").lower(),
                 "fields": set(),
             })  # fmt: skip
-        elif tag in ("input", "select", "textarea") and self.forms and attributes.get("name"):
-            if attributes.get("type") not in ("submit", "file"):
-                self.forms[-1]["fields"].add(attributes["name"])
+        elif (
+            tag in ("input", "select", "textarea")
+            and self.forms
+            and attributes.get("name")
+            and attributes.get("type") not in ("submit", "file")
+        ):
+            self.forms[-1]["fields"].add(attributes["name"])
 
 
 def forms_on(page: str) -> list[dict]:
