@@ -35,7 +35,8 @@ def dialogue(admin) -> Event:
 
 def test_nul_bytes_in_a_form_are_dropped_and_the_rest_is_saved(admin):
     fields = {"kind": "administration", "country_id": "", "full_name": "Kaja\x00 Tamm",
-              "emails": "kaja\x00@example.org", "language": "en", "city": "Tal\x00linn"}  # fmt: skip
+              "emails": "kaja\x00@example.org", "language": "en",
+              "city": "Tal\x00linn"}  # fmt: skip
     page = "/secretariat/invitations/addressees/new"
     response = submit(admin, page, **fields)
     assert response.status_code == 400  # for the missing State, not for the NUL bytes
