@@ -142,3 +142,42 @@ def test_huge_numbers_in_urls_are_not_found(postgres_app: Flask):
         "/secretariat/invitations/circulars/1/preview?addressee=99999999999999999999",
     ):
         assert admin.client.get(url).status_code == 200, url
+
+
+HOSTILE_HEADERS = {
+    "Accept-Language": ["\u202ear", "x" * 5000, "zh-Hant-TW;q=abc, *;q=-1"],
+    "X-Forwarded-For": ["not-an-address", "1" * 1000, ", , ,", "::1, [::1"],
+    "X-Forwarded-Proto": ["gopher", "https, http, https"],
+    "Cookie": ["session=forged.value.here", "session=" + "A" * 4000, "lang=\u202e"],
+    "Referer": ["https://[::1", "\u202e"],
+}
+
+
+def test_hostile_headers_never_give_a_500(tmp_path: Path, postgres_url: str):
+    """Behind a trusted proxy the app reads X-Forwarded-For: it must survive any value."""
+    from tests.factories import PASSWORD, make_user
+
+    app = create_app(base_settings(tmp_path, DATABASE_URL=postgres_url, TRUSTED_PROXIES="1"))
+    app.test_client_class = RequestClient
+    failures = []
+    with app.app_context():
+        db.create_all()
+        make_user("staff@example.org")
+        for header, values in HOSTILE_HEADERS.items():
+            for value in values:
+                client = app.test_client()
+                headers = {header: value}
+                from tests.conftest import CSRF_INPUT
+
+                page = client.get("/login", headers=headers)
+                match = CSRF_INPUT.search(page.get_data(as_text=True))
+                data = {"csrf_token": match.group(1) or match.group(2) if match else "",
+                        "email": "staff@example.org", "password": PASSWORD}  # fmt: skip
+                signed_in = client.post("/login", data=data, headers=headers)
+                home = client.get("/", headers=headers)
+                for response in (page, signed_in, home):
+                    if response.status_code >= 500:
+                        failures.append(f"{header}: {value[:30]!r}: {response.status_code}")
+        db.session.remove()
+        db.engine.dispose()
+    assert not failures, "\n".join(failures)
