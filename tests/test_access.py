@@ -101,6 +101,7 @@ def keep_signed_in(visitor: Visitor) -> None:
             session["_fresh"] = True
 
 
+SELECT = re.compile(r"<select\b.*?</select>", re.DOTALL)
 PART = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 SAMPLE_VALUES = {"slug": "dialogue", "code": "fr", "filename": "no-such-file.css"}
 
@@ -143,7 +144,10 @@ def problems_for(rule, access: Access, visitor: Visitor, method: str) -> list[st
             if response.status_code in DENIED + NOT_FOUND:
                 found.append(f"{where}: the genuine link of this party must open")
             other = next(name for role, name in PARTY_NAMES.items() if role != visitor.role)
-            if other in response.get_data(as_text=True):
+            # A list of every country to choose from (a nationality) names the other party
+            # too: only what the page says outside its drop-down lists counts.
+            shown = SELECT.sub("", response.get_data(as_text=True))
+            if other in shown:
                 found.append(f"{where}: the page shows the other party, {other}")
         return found
 
