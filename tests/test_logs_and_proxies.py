@@ -88,13 +88,9 @@ def test_the_access_log_of_flask_serve_names_the_route_not_the_token(migrated: P
 
 def test_the_access_log_of_gunicorn_names_the_route_not_the_token(migrated: Path):
     port = servers.free_port()
-    line = next(
-        line for line in (servers.ROOT / "Procfile").read_text().splitlines()
-        if line.startswith("web:")
-    )  # fmt: skip
     environ = _environ(migrated, port)
     environ["PATH"] = f"{Path(_bin('gunicorn')).parent}:{environ['PATH']}"
-    command = ["sh", "-c", "exec " + line.removeprefix("web:").strip()]  # as honcho runs it
+    command = servers.procfile_command("web", environ)  # as deployed
     text = _serve_and_read_log(command, environ, port, migrated / "gunicorn.log")
     assert "GET /delegation/<token> HTTP/1.1" in text
     assert TOKEN not in text
