@@ -98,4 +98,5 @@ def user_from_account_token(token: str) -> User:
 
 def deactivate(user: User, *, by: User) -> None:
     user.active = False
+    end_sessions(user)  # so that reactivating the account revives no old session
     audit.record("user.deactivate", user, user=by)

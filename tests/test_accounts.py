@@ -79,6 +79,21 @@ def test_a_password_change_ends_every_other_session(app):
     assert sign_in(owner, "staff@example.org", "a brand new password").status_code == 302
 
 
+def test_a_deactivated_account_reactivated_later_revives_no_old_session(app):
+    from plenary.users import deactivate
+
+    admin = make_user("admin@example.org", Role.ADMIN)
+    user = make_user("staff@example.org")
+    browser = app.test_client()
+    sign_in(browser, "staff@example.org")
+    deactivate(user, by=admin)
+    db.session.commit()
+    assert browser.get("/secretariat/").status_code == 302
+    user.active = True
+    db.session.commit()
+    assert browser.get("/secretariat/").status_code == 302
+
+
 def test_a_cookie_from_before_session_versions_opens_nothing(app):
     user = make_user("staff@example.org")
     old_style = app.test_client()
