@@ -168,6 +168,8 @@ def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -
 
 @event.listens_for(Session, "after_commit")
 def _queue_after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: its rows wait for the outer transaction
     entries = session.info.pop(_QUEUE_KEY, None)
     if entries:
         queue([(message_id, not_before) for _, message_id, not_before in entries])
