@@ -81,6 +81,8 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         # Bulk mail (circulars, reminders) goes at this many emails per second at most, all
         # dispatches and workers together.
         "INVITATIONS_SEND_RATE": float(environ.get("INVITATIONS_SEND_RATE") or 10),
+        # Beat starts again, this often, a dispatch left in the sending state.
+        "DISPATCH_RESUME_SECONDS": _int(environ.get("DISPATCH_RESUME_SECONDS"), 60),
         "REMINDER_DAYS_BEFORE_DEADLINE": _int(environ.get("REMINDER_DAYS_BEFORE_DEADLINE"), 7),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),

@@ -614,6 +614,14 @@ def sweep(
     if outbox_gate.paused_since() is not None:
         due_query = due_query.where(~OutboxMessage.bulk)
     due = list(db.session.scalars(due_query.order_by(OutboxMessage.next_attempt_at).limit(limit)))
+    if due:
+        # Queued now: a row still waiting in a long queue is not queued again before the grace.
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due), OutboxMessage.state == OutboxState.PENDING)
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
     if given_up:
         logger.warning("outbox: %s failed after repeated interruptions", given_up)

@@ -57,7 +57,7 @@ def beat_schedule(app: Flask) -> dict:
         # (and one sent while Redis was down is started once it is back).
         "circular-dispatch-resume": {
             "task": "invitations.resume_dispatch",
-            "schedule": timedelta(minutes=1),
+            "schedule": timedelta(seconds=app.config["DISPATCH_RESUME_SECONDS"]),
         },
     }
 
