@@ -8,6 +8,7 @@ and drop their own databases).
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import glob
@@ -214,8 +215,19 @@ class RecordingHandler:
         self.lock = threading.Lock()
         # Answer with this SMTP reply instead of accepting, to test failures.
         self.refuse_with: str | None = None
+        # Seconds to linger before answering RCPT or DATA: a slow server, to kill a worker in.
+        self.rcpt_delay = 0.0
+        self.data_delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         if self.refuse_with:
             return self.refuse_with
         with self.lock:
@@ -241,6 +253,7 @@ class SMTPServer:
         with self.handler.lock:
             self.handler.received.clear()
         self.handler.refuse_with = None
+        self.handler.rcpt_delay = self.handler.data_delay = 0.0
 
     def wait_for(self, count: int, timeout: float = 30) -> list[ReceivedMail]:
         wait_until(lambda: len(self.received) >= count, timeout, f"{count} messages by SMTP")

@@ -11,6 +11,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import redis
@@ -19,7 +20,7 @@ from flask_migrate import upgrade
 from invitations import operations
 from plenary import create_app, outbox
 from plenary.extensions import db
-from plenary.models import OutboxMessage, OutboxState, Role
+from plenary.models import OutboxMessage, OutboxPhase, OutboxState, Role, utcnow
 from tests import servers
 from tests.conftest import RequestClient, base_settings, submit
 from tests.factories import (
@@ -113,6 +114,20 @@ def states() -> Counter:
             db.session.execute(
                 db.select(OutboxMessage.state, db.func.count()).group_by(OutboxMessage.state)
             ).all()
+        )
+    )
+
+
+def in_phase(phase: OutboxPhase, for_seconds: float = 0.0) -> bool:
+    """Whether a message has been claimed and in this phase for at least `for_seconds`."""
+    db.session.expire_all()
+    return bool(
+        db.session.scalar(
+            db.select(db.func.count()).where(
+                OutboxMessage.state == OutboxState.SENDING,
+                OutboxMessage.phase == phase,
+                OutboxMessage.claimed_at <= utcnow() - timedelta(seconds=for_seconds),
+            )
         )
     )
 
@@ -239,8 +254,12 @@ def test_proof_300_messages_two_kills_and_a_redis_restart(
         smtp.wait_for(count, timeout=120)
 
     progress(60)
+    # Kill it while it waits for the server to accept a recipient: before the message left.
+    smtp.handler.rcpt_delay = 0.5
+    servers.wait_until(lambda: in_phase(OutboxPhase.PREPARING, 0.2), 30, "a message preparing")
     worker.kill()
     kills += 1
+    smtp.handler.rcpt_delay = 0.0
     worker = servers.start_worker(environ, tmp_path / "worker-2.log")
     processes.append(worker)
 
@@ -249,8 +268,12 @@ def test_proof_300_messages_two_kills_and_a_redis_restart(
     redis_up.start()
 
     progress(200)
+    # Kill it while the server takes the message: it may or may not have arrived.
+    smtp.handler.data_delay = 0.5
+    servers.wait_until(lambda: in_phase(OutboxPhase.TRANSMITTING), 30, "a message transmitting")
     worker.kill()
     kills += 1
+    smtp.handler.data_delay = 0.0
     last_fault = time.monotonic()
     worker = servers.start_worker(environ, tmp_path / "worker-3.log")
     processes.append(worker)
@@ -268,11 +291,17 @@ def test_proof_300_messages_two_kills_and_a_redis_restart(
             db.select(OutboxMessage.recipients).where(OutboxMessage.state == OutboxState.UNCERTAIN)
         )
     }
+    sent_again = db.session.scalar(
+        db.select(db.func.count()).where(
+            OutboxMessage.state == OutboxState.SENT, OutboxMessage.attempts > 1
+        )
+    )
     received = Counter(mail.recipients[0] for mail in smtp.received)
     expected = {f"state{number:03d}@example.org" for number in range(300)}
     print(
         f"\nproof: {len(ids)} messages, {kills} kills, 1 Redis restart: "
-        f"{counts[OutboxState.SENT]} sent, {len(uncertain)} uncertain, "
+        f"{counts[OutboxState.SENT]} sent ({sent_again} of them again after a kill), "
+        f"{len(uncertain)} uncertain, "
         f"{sum(received.values())} received by SMTP, "
         f"{sum(1 for n in received.values() if n > 1)} recipients with more than one, "
         f"settled {settled_after:.1f} s after the last fault"
