@@ -1,4 +1,4 @@
-"""The WSGI entry point: `gunicorn wsgi:app`; the Celery worker uses `wsgi.celery`."""
+"""The WSGI entry point: `gunicorn wsgi:app` (Celery's worker and beat use tasks.worker)."""
 
 import sys
 

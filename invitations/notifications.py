@@ -69,6 +69,7 @@ def _send(invitation: Invitation, template: str, kind: str, not_before: datetime
         reply_to=circular.contact_email or None,
         attachments=[_pdf(invitation)],
         not_before=not_before,
+        bulk=True,
     )
 
 

@@ -441,13 +441,30 @@ def record_opening(invitation: Invitation) -> None:
 def remind(
     invitations: Iterable[Invitation], user: User | None, *, actor: str | None = None
 ) -> int:
-    """Send a reminder to each reachable invitation given; returns how many were written."""
+    """Send a reminder to each reachable invitation given; returns how many were written.
+
+    Each invitation is claimed with a conditional UPDATE: one reminded less than
+    REMINDER_MIN_INTERVAL_HOURS ago (the same form submitted twice, two colleagues at
+    once) is skipped.
+    """
     count = 0
+    now = utcnow()
+    recent = now - timedelta(hours=current_app.config["REMINDER_MIN_INTERVAL_HOURS"])
     for invitation in invitations:
         if invitation.unreachable:
             continue
-        invitation.reminder_count += 1
-        invitation.last_reminded_at = utcnow()
+        claimed = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                or_(Invitation.last_reminded_at.is_(None), Invitation.last_reminded_at < recent),
+            )
+            .values(reminder_count=Invitation.reminder_count + 1, last_reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        db.session.refresh(invitation)
         notifications.enqueue_reminder(invitation)
         audit.record("invitation.remind", invitation, user=user, actor=actor)
         count += 1

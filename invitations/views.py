@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from plenary import audit, jobs
+from plenary import audit, jobs, outbox, outbox_gate
 from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
@@ -161,6 +162,7 @@ def circular_show(circular_id: int):
         filters=operations.FOLLOW_UP_FILTERS,
         confirm=ConfirmForm(),
         reminder=ReminderForm(),
+        bulk_gate=outbox_gate.status(),
     )
 
 
@@ -247,8 +249,29 @@ def circular_send(circular_id: int):
                 flash(problem, "error")
         else:
             db.session.commit()
-            jobs.enqueue(DISPATCH_TASK, circular.id)
-            flash(_("Sending %(reference)s.", reference=circular.reference), "success")
+            try:
+                jobs.enqueue(DISPATCH_TASK, circular.id)
+            except BrokerUnavailable:
+                # The circular is marked as sending: beat's resume_dispatch starts it later.
+                flash(_("%(reference)s is queued. The task queue is unavailable at the moment; "
+                        "the messages will go as soon as it is back.",
+                        reference=circular.reference), "warning")  # fmt: skip
+            else:
+                flash(_("Sending %(reference)s.", reference=circular.reference), "success")
+    return redirect(url_for("invitations.circular_show", circular_id=circular.id))
+
+
+@bp.post("/circulars/<int:circular_id>/resume-sending")
+@staff_required
+def circular_resume_sending(circular_id: int):
+    circular = _circular_or_404(circular_id)
+    if ConfirmForm().validate_on_submit():
+        if outbox.resume_bulk_sending():
+            audit.record("outbox.resume", circular)
+            db.session.commit()
+            flash(_("Sending resumed."), "success")
+        else:
+            flash(_("Sending was not paused."))
     return redirect(url_for("invitations.circular_show", circular_id=circular.id))
 
 

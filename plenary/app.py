@@ -190,6 +190,7 @@ def mail_state_label(state: str) -> str:
         "sending": _("sending"),
         "sent": _("sent"),
         "failed": _("failed"),
+        "uncertain": _("uncertain"),
     }
     return labels.get(str(state), str(state))
 
@@ -238,7 +239,7 @@ def check_production(app: Flask) -> None:
                 f"is unreachable: {reason}"
             ) from error
     redis_url = app.config["REDIS_URL"]
-    if redis_url:
+    if redis_url and app.config["STARTUP_REQUIRES_REDIS"]:
         import redis
 
         try:

@@ -64,11 +64,25 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         # With no MAIL_SERVER, messages are written as .eml files here.
         "MAIL_FILE_DIRECTORY": str(Path(instance_path) / "mail"),
         "OUTBOX_MAX_ATTEMPTS": _int(environ.get("OUTBOX_MAX_ATTEMPTS"), 6),
-        # A row claimed for longer than this was interrupted mid-send.
+        # A claim's lease: a row claimed for longer than this was interrupted. The send task's
+        # time limit and the SMTP timeout are derived from it and shorter (see outbox.limits).
         "OUTBOX_STALE_CLAIM_SECONDS": _int(environ.get("OUTBOX_STALE_CLAIM_SECONDS"), 900),
         "OUTBOX_SWEEP_SECONDS": _int(environ.get("OUTBOX_SWEEP_SECONDS"), 60),
-        # Circulars are sent at this many emails per second at most, across all workers.
+        # A pending row younger than this is left to its own task before the sweep queues it.
+        "OUTBOX_SWEEP_GRACE_SECONDS": _int(environ.get("OUTBOX_SWEEP_GRACE_SECONDS"), 30),
+        # Seconds an SMTP command may take (capped below the lease).
+        "MAIL_TIMEOUT": _int(environ.get("MAIL_TIMEOUT"), 60),
+        # Bulk sending pauses itself after this many SMTP failures in a row.
+        "OUTBOX_BREAKER_FAILURES": _int(environ.get("OUTBOX_BREAKER_FAILURES"), 10),
+        # Workers and beat wait for Redis; only the web process refuses to start without it.
+        "STARTUP_REQUIRES_REDIS": True,
+        # A reminder by hand skips invitations reminded less than this long ago.
+        "REMINDER_MIN_INTERVAL_HOURS": _int(environ.get("REMINDER_MIN_INTERVAL_HOURS"), 24),
+        # Bulk mail (circulars, reminders) goes at this many emails per second at most, all
+        # dispatches and workers together.
         "INVITATIONS_SEND_RATE": float(environ.get("INVITATIONS_SEND_RATE") or 10),
+        # Beat starts again, this often, a dispatch left in the sending state.
+        "DISPATCH_RESUME_SECONDS": _int(environ.get("DISPATCH_RESUME_SECONDS"), 60),
         "REMINDER_DAYS_BEFORE_DEADLINE": _int(environ.get("REMINDER_DAYS_BEFORE_DEADLINE"), 7),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),

@@ -231,6 +231,15 @@ class OutboxState(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Interrupted inside the SMTP conversation: it may have been delivered; a person decides.
+    UNCERTAIN = "uncertain"
+
+
+class OutboxPhase(enum.StrEnum):
+    """Where a claimed message is: being built, or handed to the SMTP server."""
+
+    PREPARING = "preparing"
+    TRANSMITTING = "transmitting"
 
 
 class OutboxMessage(db.Model):
@@ -262,6 +271,12 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The body holds a secret (a personal or sign-in link): staff may not read it.
     carries_secret: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set with each claim; every later change is conditional on it, so a stalled worker
+    # that wakes up after its claim was taken over changes nothing.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    phase: Mapped[OutboxPhase | None] = mapped_column(string_enum(OutboxPhase))
+    # Bulk mail (circulars, reminders) shares one send rate and pauses with the breaker.
+    bulk: Mapped[bool] = mapped_column(default=False)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
@@ -274,6 +289,19 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.state}>"
+
+
+class OutboxGate(db.Model):
+    """One row per lane of outgoing mail: its send rate, its failure count, its pause."""
+
+    __tablename__ = "outbox_gate"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The next free sending slot, in seconds since the epoch (a float works on every database).
+    next_slot: Mapped[float] = mapped_column(default=0.0)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxAttachment(db.Model):

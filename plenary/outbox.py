@@ -11,27 +11,29 @@ import email.policy
 import logging
 import smtplib
 import time
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from flask_babel import force_locale
 from flask_mail import Message
 from kombu.exceptions import OperationalError as BrokerUnavailable
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
-from . import jobs
-from .extensions import db, mail
+from . import jobs, outbox_gate
+from .extensions import db
 from .i18n import babel_locale
-from .models import OutboxAttachment, OutboxMessage, OutboxState, utcnow
+from .models import OutboxAttachment, OutboxMessage, OutboxPhase, OutboxState, utcnow
 
 SEND_TASK = "plenary.outbox.send"
 logger = logging.getLogger(__name__)
@@ -104,10 +106,12 @@ def enqueue(
     headers: dict[str, str] | None = None,
     attachments: Iterable[Attachment] = (),
     not_before: datetime | None = None,
+    bulk: bool = False,
 ) -> OutboxMessage:
     """Write one outgoing email into the current transaction; it is queued after commit.
 
-    `not_before` holds it back until then: bulk mail is spread out this way to keep to a rate.
+    `not_before` holds it back until then. `bulk` mail (circulars, reminders) keeps to the
+    shared INVITATIONS_SEND_RATE and pauses with the breaker.
     """
     recipients = [address for address in recipients if address]
     if not recipients:
@@ -126,6 +130,7 @@ def enqueue(
         language=language,
         state=OutboxState.PENDING,
         next_attempt_at=not_before or utcnow(),
+        bulk=bulk,
     )
     for attachment in attachments:
         message.attachments.append(
@@ -139,39 +144,84 @@ def enqueue(
         )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_QUEUE_KEY, []).append((message.id, not_before))
+    _after_commit(message.id, not_before)
     return message
+
+
+# --- queueing after commit, savepoint by savepoint ------------------------------------------
+
+
+def _after_commit(message_id: int, not_before: datetime | None) -> None:
+    """Queue a row once the transaction that wrote it commits, unless its savepoint rolls back."""
+    session = db.session()
+    entries = session.info.setdefault(_QUEUE_KEY, [])
+    entries.append((session.get_nested_transaction(), message_id, not_before))
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @event.listens_for(Session, "after_commit")
 def _queue_after_commit(session: Session) -> None:
-    ids = session.info.pop(_QUEUE_KEY, None)
-    if ids:
-        queue(ids)
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: its rows wait for the outer transaction
+    entries = session.info.pop(_QUEUE_KEY, None)
+    if entries:
+        queue([(message_id, not_before) for _, message_id, not_before in entries])
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_QUEUE_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # A rolled-back savepoint forgets only the rows written inside it; the outer
+    # transaction's rows are still queued when it commits.
+    entries = session.info.get(_QUEUE_KEY)
+    if not entries:
+        return
+    if previous_transaction.nested:
+        entries[:] = [entry for entry in entries if not _within(entry[0], previous_transaction)]
+    else:
+        session.info.pop(_QUEUE_KEY, None)
 
 
 def queue(entries: Iterable[int | tuple[int, datetime | None]]) -> None:
     """Hand committed rows (ids, or (id, not_before)) to the send task.
 
-    With no broker the task runs in-process at once, whatever its `not_before`.
+    With no broker the task runs in-process at once, whatever its `not_before`. When the
+    broker is unreachable the rows stay pending and the sweep queues them once it is back.
     """
     now = utcnow()
-    for entry in entries:
+    entries = list(entries)
+    for position, entry in enumerate(entries):
         message_id, not_before = entry if isinstance(entry, tuple) else (entry, None)
         countdown = max((not_before - now).total_seconds(), 0) if not_before else 0
         try:
             jobs.enqueue(SEND_TASK, message_id, countdown=countdown or None)
-        except BrokerUnavailable as error:  # the sweep queues it once the broker is back
-            current_app.logger.warning("outbox %s not queued: %s", message_id, error)
+        except BrokerUnavailable as error:
+            current_app.logger.warning(
+                "outbox: %d message(s) not queued, the sweep will queue them: %s",
+                len(entries) - position, error,
+            )  # fmt: skip
+            return
+
+
+# --- sending one message --------------------------------------------------------------------
 
 
 class PermanentFailure(Exception):
     """The message cannot be sent as it is; retrying will not help."""
+
+
+class LostClaim(Exception):
+    """Another worker took the message over: this one must not send it."""
+
+
+class UncertainDelivery(Exception):
+    """The SMTP conversation broke after the message was handed over: it may have arrived."""
 
 
 @dataclass(frozen=True)
@@ -181,38 +231,99 @@ class Outcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Every wait inside a send is shorter than the claim's lease, so that a lease that
+    expires means the worker is gone: a stalled send cannot finish after it."""
+
+    lease: float
+    soft_time_limit: float
+    time_limit: float
+    smtp_timeout: float
+    throttle_wait: float
+
+
+def limits(config: dict | None = None) -> Limits:
+    config = config if config is not None else current_app.config
+    lease = float(config["OUTBOX_STALE_CLAIM_SECONDS"])
+    return Limits(
+        lease=lease,
+        soft_time_limit=lease / 2,
+        time_limit=lease * 2 / 3,
+        smtp_timeout=min(float(config["MAIL_TIMEOUT"]), lease / 6),
+        throttle_wait=min(30.0, lease / 6),
+    )
+
+
 def backoff(attempts: int) -> int:
     """Seconds before the next try: 30 s, 1 min, 2 min, ... up to one hour."""
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 
-def deliver(message_id: int) -> Outcome:
-    """Claim one pending row, send it, and record what happened; a second call does nothing."""
-    now = utcnow()
+def deliver(message_id: int, *, throttle: bool = False) -> Outcome:
+    """Claim one pending row, send it, and record what happened; a second call does nothing.
+
+    With `throttle`, bulk mail waits for its slot of the shared rate and stays pending
+    while bulk sending is paused.
+    """
+    bulk = db.session.scalar(
+        select(OutboxMessage.bulk).where(
+            OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING
+        )
+    )
+    if bulk is None:
+        db.session.rollback()
+        return Outcome("skipped")
+    if bulk and outbox_gate.paused_since() is not None:
+        db.session.rollback()
+        return Outcome("paused")
+    if bulk and throttle:
+        wait = outbox_gate.reserve_slot()
+        if wait > limits().throttle_wait:
+            return Outcome("throttled", retry_in=max(int(wait), 1))
+        time.sleep(wait)
+    token = uuid.uuid4().hex
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING)
-        .values(state=OutboxState.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(
+            state=OutboxState.SENDING,
+            claimed_at=utcnow(),
+            claim_token=token,
+            phase=OutboxPhase.PREPARING,
+            attempts=OutboxMessage.attempts + 1,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     if claimed != 1:
         return Outcome("skipped")
-    row = db.session.get(OutboxMessage, message_id)
+    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
     started = time.perf_counter()
     try:
         message = build_mail(row)
-        built = time.perf_counter()
-        transmit(message)
+    except SoftTimeLimitExceeded as error:
+        return _record_failure(row, token, error, permanent=False, smtp=False)
+    except Exception as error:  # a template, renderer or PDF error: recorded, not retried
+        db.session.rollback()
+        logger.exception("outbox %s could not be built", message_id)
+        return _record_failure(row, token, error, permanent=True, smtp=False, building=True)
+    built = time.perf_counter()
+    try:
+        transmit(message, before_data=lambda: _start_transmitting(message_id, token))
+    except LostClaim:
+        return Outcome("skipped")
+    except UncertainDelivery as error:
+        return _record_uncertain(row, token, error)
     except (PermanentFailure, smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        return _record_failure(row, error, permanent=True)
-    except (smtplib.SMTPException, OSError) as error:
+        return _record_failure(row, token, error, permanent=True)
+    except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as error:
         permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
-        return _record_failure(row, error, permanent=permanent)
-    row.state = OutboxState.SENT
-    row.sent_at = utcnow()
-    row.last_error = None
-    db.session.commit()
+        return _record_failure(row, token, error, permanent=permanent)
+    _settle(message_id, token, {"state": OutboxState.SENT, "sent_at": utcnow(),
+                                "last_error": None, "phase": None},
+            expected=(OutboxState.SENDING, OutboxState.UNCERTAIN))  # fmt: skip
+    outbox_gate.record_success()
     # bench/circular_send.py reads these figures from the worker's log.
     logger.info(
         "outbox %s sent: build %.4f s, transmit %.4f s",
@@ -221,7 +332,37 @@ def deliver(message_id: int) -> Outcome:
     return Outcome("sent")
 
 
-def describe_error(error: Exception) -> str:
+def _settle(
+    message_id: int,
+    token: str,
+    values: dict[str, Any],
+    expected: tuple[OutboxState, ...] = (OutboxState.SENDING,),
+) -> bool:
+    """Change a claimed row only if this claim still holds it, in the state expected."""
+    db.session.rollback()
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claim_token == token,
+            OutboxMessage.state.in_(expected),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if changed != 1:
+        logger.warning("outbox %s: the claim was taken over; %s not recorded", message_id, values)
+    return changed == 1
+
+
+def _start_transmitting(message_id: int, token: str) -> None:
+    """Record, before the message is handed over, that from now on it may have left."""
+    if not _settle(message_id, token, {"phase": OutboxPhase.TRANSMITTING}):
+        raise LostClaim(message_id)
+
+
+def describe_error(error: BaseException) -> str:
     """A line a person can read: the SMTP reply when there is one."""
     if isinstance(error, smtplib.SMTPResponseException):
         reply = error.smtp_error
@@ -232,20 +373,52 @@ def describe_error(error: Exception) -> str:
             f"{address}: SMTP {code} {reply.decode(errors='replace')}"
             for address, (code, reply) in error.recipients.items()
         )
+    if isinstance(error, SoftTimeLimitExceeded):
+        return "The send took longer than its time limit."
     return f"{type(error).__name__}: {error}"
 
 
-def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) -> Outcome:
-    row.last_error = describe_error(error)[:2000]
-    if permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        row.state = OutboxState.FAILED
-        db.session.commit()
-        return Outcome("failed", error=row.last_error)
-    delay = backoff(row.attempts)
-    row.state = OutboxState.PENDING
-    row.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    db.session.commit()
-    return Outcome("pending", retry_in=delay, error=row.last_error)
+def _record_failure(
+    row: OutboxMessage,
+    token: str,
+    error: BaseException,
+    *,
+    permanent: bool,
+    smtp: bool = True,
+    building: bool = False,
+) -> Outcome:
+    text = describe_error(error)
+    if building:
+        text = f"The message could not be built: {text}"
+    text = text[:2000]
+    attempts = row.attempts
+    if smtp and not isinstance(error, smtplib.SMTPRecipientsRefused):
+        outbox_gate.record_failure(text)
+    if permanent or attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _settle(row.id, token, {"state": OutboxState.FAILED, "last_error": text, "phase": None})
+        return Outcome("failed", error=text)
+    delay = backoff(attempts)
+    values = {
+        "state": OutboxState.PENDING, "last_error": text, "phase": None, "claim_token": None,
+        "next_attempt_at": utcnow() + timedelta(seconds=delay),
+    }  # fmt: skip
+    if not _settle(row.id, token, values):
+        return Outcome("skipped")
+    return Outcome("pending", retry_in=delay, error=text)
+
+
+UNCERTAIN_TEXT = (
+    "Interrupted during the SMTP conversation ({reason}): it may or may not have been "
+    "delivered. Check with the recipient before retrying."
+)
+
+
+def _record_uncertain(row: OutboxMessage, token: str, error: UncertainDelivery) -> Outcome:
+    cause = error.__cause__ or error
+    text = UNCERTAIN_TEXT.format(reason=describe_error(cause))[:2000]
+    outbox_gate.record_failure(text)
+    _settle(row.id, token, {"state": OutboxState.UNCERTAIN, "last_error": text})
+    return Outcome("uncertain", error=text)
 
 
 class OutboxMail(Message):
@@ -317,78 +490,177 @@ def _attachment_bytes(attachment: OutboxAttachment) -> bytes:
     return renderer(**attachment.arguments)
 
 
-def transmit(message: Message) -> None:
-    """Send by SMTP when MAIL_SERVER is set, else write an .eml file into the instance folder."""
-    if current_app.config["MAIL_SERVER"]:
-        mail.send(message)
+def _address(value: str) -> str:
+    return parseaddr(value)[1] or value
+
+
+def transmit(message: OutboxMail, before_data: Callable[[], None] = lambda: None) -> None:
+    """Send by SMTP when MAIL_SERVER is set, else write an .eml file into the instance folder.
+
+    `before_data` runs once the server has accepted the sender and the recipients, just
+    before the message itself is handed over: a failure before it certainly sent nothing;
+    a broken conversation after it raises UncertainDelivery.
+    """
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        before_data()
+        directory = Path(config["MAIL_FILE_DIRECTORY"])
+        directory.mkdir(parents=True, exist_ok=True)
+        name = message.msgId.strip("<>").replace("/", "_").replace("@", "_at_")
+        path = directory / f"{name}.eml"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(message.as_bytes())
+        temporary.replace(path)
         return
-    directory = Path(current_app.config["MAIL_FILE_DIRECTORY"])
-    directory.mkdir(parents=True, exist_ok=True)
-    name = message.msgId.strip("<>").replace("/", "_").replace("@", "_at_")
-    path = directory / f"{name}.eml"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(message.as_bytes())
-    temporary.replace(path)
+    raw = message.as_bytes()
+    timeout = limits(config).smtp_timeout
+    connection_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    smtp = connection_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(_address(message.sender))
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, message.sender)
+        refused = {}
+        for recipient in message.recipients:
+            code, reply = smtp.rcpt(_address(recipient))
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+        if len(refused) == len(message.recipients):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        if refused:
+            logger.warning("outbox %s: some recipients refused: %s", message.row_id, refused)
+        before_data()
+        try:
+            code, reply = smtp.data(raw)
+        except smtplib.SMTPResponseException:
+            raise  # the server answered no: nothing was delivered
+        except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as error:
+            raise UncertainDelivery(str(error)) from error
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+# --- the sweep, and people's decisions ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SweepResult:
     queued: list[int]
     interrupted: list[int]
+    resent: list[int] = field(default_factory=list)
+
+
+INTERRUPTED_BEFORE_TEXT = "The worker stopped before the message was handed over; it is sent again."
 
 
 def sweep(
-    now: datetime | None = None, *, grace_seconds: int = 30, limit: int = 1000
+    now: datetime | None = None, *, grace_seconds: int | None = None, limit: int = 1000
 ) -> SweepResult:
-    """Queue the pending rows that are due and fail the ones a dead worker left half-sent.
+    """Queue the due pending rows and settle those whose claim's lease has expired.
 
-    A row still claimed after OUTBOX_STALE_CLAIM_SECONDS may or may not have reached the
-    SMTP server; sending it again could deliver it twice, so it is failed with a message
-    that says so, for staff to check and retry.
+    A worker that died before the SMTP conversation certainly sent nothing: its row is
+    sent again. One that died inside it may or may not have delivered the message: its
+    row becomes uncertain, for a person to check with the recipient.
     """
     now = now or utcnow()
-    stale_before = now - timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
-    interrupted = list(
-        db.session.scalars(
-            select(OutboxMessage.id).where(
-                OutboxMessage.state == OutboxState.SENDING,
-                OutboxMessage.claimed_at < stale_before,
-            )
-        )
+    config = current_app.config
+    if grace_seconds is None:
+        grace_seconds = config["OUTBOX_SWEEP_GRACE_SECONDS"]
+    expired = (
+        OutboxMessage.state == OutboxState.SENDING,
+        OutboxMessage.claimed_at < now - timedelta(seconds=limits(config).lease),
     )
-    if interrupted:
+    preparing = OutboxMessage.phase == OutboxPhase.PREPARING
+    # Claimed again and again, and killed each time before sending: fail it for a person.
+    given_up = db.session.scalars(
+        update(OutboxMessage)
+        .where(*expired, preparing, OutboxMessage.attempts >= config["OUTBOX_MAX_ATTEMPTS"])
+        .values(state=OutboxState.FAILED, phase=None, claim_token=None,
+                last_error="The worker stopped each time while preparing this message.")
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()  # fmt: skip
+    resent = db.session.scalars(
+        update(OutboxMessage)
+        .where(*expired, preparing)
+        .values(state=OutboxState.PENDING, phase=None, claim_token=None, next_attempt_at=now,
+                last_error=INTERRUPTED_BEFORE_TEXT)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()  # fmt: skip
+    # No phase: claimed before phases were recorded; count it as possibly handed over.
+    interrupted = db.session.scalars(
+        update(OutboxMessage)
+        .where(*expired, or_(OutboxMessage.phase.is_(None), ~preparing))
+        .values(state=OutboxState.UNCERTAIN,
+                last_error=UNCERTAIN_TEXT.format(reason="the worker stopped"))
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()  # fmt: skip
+    due_query = select(OutboxMessage.id).where(
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.next_attempt_at <= now - timedelta(seconds=grace_seconds),
+    )
+    if outbox_gate.paused_since() is not None:
+        due_query = due_query.where(~OutboxMessage.bulk)
+    due = list(db.session.scalars(due_query.order_by(OutboxMessage.next_attempt_at).limit(limit)))
+    if due:
+        # Queued now: a row still waiting in a long queue is not queued again before the grace.
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(interrupted), OutboxMessage.state == OutboxState.SENDING)
-            .values(
-                state=OutboxState.FAILED,
-                last_error="Interrupted while sending: it may or may not have been delivered. "
-                "Check with the recipient before retrying.",
-            )
+            .where(OutboxMessage.id.in_(due), OutboxMessage.state == OutboxState.PENDING)
+            .values(next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
-    due = list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.state == OutboxState.PENDING,
-                OutboxMessage.next_attempt_at <= now - timedelta(seconds=grace_seconds),
-            )
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(limit)
-        )
-    )
     db.session.commit()
-    queue(due)
-    return SweepResult(queued=due, interrupted=interrupted)
+    if given_up:
+        logger.warning("outbox: %s failed after repeated interruptions", given_up)
+    queue([*resent, *[message_id for message_id in due if message_id not in resent]])
+    return SweepResult(queued=due, interrupted=interrupted, resent=resent)
 
 
-def retry(message: OutboxMessage) -> None:
-    """Put a failed message back in line; it is queued when the caller commits."""
-    if message.state != OutboxState.FAILED:
-        raise ValueError("only a failed message can be retried")
-    message.state = OutboxState.PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    db.session.flush()
-    db.session.info.setdefault(_QUEUE_KEY, []).append((message.id, None))
+def retry(message: OutboxMessage) -> bool:
+    """Put a failed or uncertain message back in line; it is queued when the caller commits.
+
+    False when it was no longer failed or uncertain (someone else retried it first).
+    """
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.state.in_([OutboxState.FAILED, OutboxState.UNCERTAIN]),
+        )
+        .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=utcnow(),
+                phase=None, claim_token=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # fmt: skip
+    db.session.refresh(message)
+    if changed != 1:
+        return False
+    _after_commit(message.id, None)
+    return True
+
+
+def resume_bulk_sending(limit: int = 1000) -> bool:
+    """Lift the breaker's pause; the held bulk mail is queued when the caller commits."""
+    if not outbox_gate.resume():
+        return False
+    held = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.bulk)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(limit)
+    ).all()
+    for message_id in held:
+        _after_commit(message_id, None)
+    return True

@@ -226,8 +226,7 @@ def mail_show(message_id: int):
 def mail_retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if ConfirmForm().validate_on_submit():
-        if message.state == OutboxState.FAILED:
-            outbox.retry(message)
+        if outbox.retry(message):
             audit.record("outbox.retry", message)
             db.session.commit()
             flash(_("The message is queued again."), "success")

@@ -6,12 +6,40 @@ REDIS_URL they run in-process, eagerly, and the periodic jobs run in `flask serv
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import Celery, Task
+from celery.signals import after_setup_logger
+from celery.worker.request import Request
 from flask import Flask
+from flask.logging import default_handler
 
 TASK_MODULES = ("tasks.outbox", "tasks.invitations")
+logger = logging.getLogger(__name__)
+
+
+class TolerantRequest(Request):
+    """A task request whose acknowledgement survives a broker restart.
+
+    The task's work is done and recorded in the database by then; a connection error
+    while acknowledging it is logged, and the worker carries on (the task is idempotent
+    should the broker deliver it again).
+    """
+
+    def acknowledge(self) -> None:
+        try:
+            super().acknowledge()
+        except (OSError, *self._connection_errors) as error:
+            self.acknowledged = True
+            logger.warning("could not acknowledge task %s: %r", self.id, error)
+
+    def reject(self, requeue: bool = False) -> None:
+        try:
+            super().reject(requeue=requeue)
+        except (OSError, *self._connection_errors) as error:
+            self.acknowledged = True
+            logger.warning("could not reject task %s: %r", self.id, error)
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -26,9 +54,10 @@ def beat_schedule(app: Flask) -> dict:
             "schedule": timedelta(hours=1),
         },
         # A dispatch whose worker died part-way through is taken up again.
+        # (and one sent while Redis was down is started once it is back).
         "circular-dispatch-resume": {
             "task": "invitations.resume_dispatch",
-            "schedule": timedelta(minutes=5),
+            "schedule": timedelta(seconds=app.config["DISPATCH_RESUME_SECONDS"]),
         },
     }
 
@@ -37,10 +66,15 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for this Flask app and keep it in app.extensions['celery']."""
 
     class FlaskTask(Task):
+        Request = TolerantRequest
+
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    from plenary import outbox
+
+    send_limits = outbox.limits(app.config)
     redis_url = app.config["REDIS_URL"]
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(
@@ -57,6 +91,17 @@ def celery_init_app(app: Flask) -> Celery:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
+            # Wait for the broker forever, with backoff, rather than exit after 100 tries.
+            "broker_connection_max_retries": None,
+            # Keep running tasks when the broker goes away: their results are in the database.
+            "worker_cancel_long_running_tasks_on_connection_loss": False,
+            # A send is over before its claim's lease ends: a stalled one cannot finish later.
+            "task_annotations": {
+                outbox.SEND_TASK: {
+                    "soft_time_limit": send_limits.soft_time_limit,
+                    "time_limit": send_limits.time_limit,
+                }
+            },
             # A message unacknowledged for this long is given to another worker.
             "broker_transport_options": {"visibility_timeout": 3600},
             "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2},
@@ -71,4 +116,10 @@ def celery_init_app(app: Flask) -> Celery:
     # Shared tasks bind to every Celery app; finalising makes them visible in .tasks now.
     celery_app.finalize(auto=True)
     app.extensions["celery"] = celery_app
+
+    @after_setup_logger.connect(weak=False)
+    def one_log_handler(**kwargs: object) -> None:
+        # Celery's handler on the root logger writes every line; Flask's own would repeat it.
+        app.logger.removeHandler(default_handler)
+
     return celery_app

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from celery import shared_task
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from plenary import outbox
 
 
 @shared_task(name=outbox.SEND_TASK, bind=True, max_retries=None)
 def send(self, message_id: int) -> str:
-    """Send one outbox row; on a passing failure, try again later with backoff."""
-    outcome = outbox.deliver(message_id)
-    if outcome.retry_in is not None and not self.app.conf.task_always_eager:
-        raise self.retry(countdown=outcome.retry_in)
+    """Send one outbox row; on a passing failure, or waiting for its slot, try again later."""
+    eager = self.app.conf.task_always_eager
+    outcome = outbox.deliver(message_id, throttle=not eager)
+    if outcome.retry_in is not None and not eager:
+        try:
+            raise self.retry(countdown=outcome.retry_in)
+        except BrokerUnavailable:
+            pass  # the row is pending: the sweep queues it when the broker is back
     return outcome.state
 
 
 @shared_task(name="plenary.outbox.sweep")
 def sweep() -> dict:
-    """Queue what is due and fail what a dead worker left half-sent."""
+    """Queue what is due, send again what a dead worker never handed over, flag the rest."""
     result = outbox.sweep()
-    return {"queued": len(result.queued), "interrupted": len(result.interrupted)}
+    return {
+        "queued": len(result.queued),
+        "resent": len(result.resent),
+        "interrupted": len(result.interrupted),
+    }

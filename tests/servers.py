@@ -8,6 +8,7 @@ and drop their own databases).
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import glob
@@ -16,6 +17,7 @@ import pwd
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -68,11 +70,18 @@ def require_binary(name: str, package: str) -> str:
 class RedisServer:
     url: str
     process: subprocess.Popen | None = None
+    command: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+
+    def start(self) -> None:
+        """Start it again on the same port, empty, after stop(): a Redis restart."""
+        port = int(self.url.rsplit(":", 1)[1].split("/")[0])
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL)
+        wait_until(lambda: _port_open(port), 10, "redis-server")
 
 
 def start_redis(directory: Path) -> RedisServer:
@@ -80,13 +89,12 @@ def start_redis(directory: Path) -> RedisServer:
         return RedisServer(url)
     binary = require_binary("redis-server", "redis-server")
     port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(directory), "--logfile", str(directory / "redis.log")],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no", "--dir", str(directory),
+               "--logfile", str(directory / "redis.log")]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     wait_until(lambda: _port_open(port), 10, "redis-server")
-    return RedisServer(f"redis://127.0.0.1:{port}/0", process)
+    return RedisServer(f"redis://127.0.0.1:{port}/0", process, command)
 
 
 # --- PostgreSQL --------------------------------------------------------------------------
@@ -192,6 +200,7 @@ class ReceivedMail:
     mail_from: str
     recipients: list[str]
     raw: bytes
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def message(self) -> Message:
@@ -206,8 +215,19 @@ class RecordingHandler:
         self.lock = threading.Lock()
         # Answer with this SMTP reply instead of accepting, to test failures.
         self.refuse_with: str | None = None
+        # Seconds to linger before answering RCPT or DATA: a slow server, to kill a worker in.
+        self.rcpt_delay = 0.0
+        self.data_delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         if self.refuse_with:
             return self.refuse_with
         with self.lock:
@@ -233,6 +253,7 @@ class SMTPServer:
         with self.handler.lock:
             self.handler.received.clear()
         self.handler.refuse_with = None
+        self.handler.rcpt_delay = self.handler.data_delay = 0.0
 
     def wait_for(self, count: int, timeout: float = 30) -> list[ReceivedMail]:
         wait_until(lambda: len(self.received) >= count, timeout, f"{count} messages by SMTP")
@@ -285,17 +306,36 @@ class Worker:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL the process and its children at once: no warm or cold shutdown."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+def start_process(kind: str, environ: dict[str, str], log: Path) -> Worker:
+    """Run the Procfile's line for a process type (worker, beat), as deployed, unwaited."""
+    env = {**os.environ, **environ}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    command = procfile_command(kind, env)
+    with log.open("wb") as output:
+        # Its own process group, so that a test can kill it with its pool, as a host would.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    return Worker(process, log)
+
+
+def start_beat(environ: dict[str, str], log: Path) -> Worker:
+    """Celery beat from the Procfile, its schedule file next to its log."""
+    schedule = str(log.with_suffix(".schedule"))
+    return start_process("beat", {**environ, "BEAT_SCHEDULE_FILE": schedule}, log)
+
 
 def start_worker(environ: dict[str, str], log: Path, concurrency: int = 2) -> Worker:
     """Run the Procfile's worker line, as deployed, against the given settings."""
-    env = {**os.environ, **environ, "WORKER_CONCURRENCY": str(concurrency)}
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    command = procfile_command("worker", env)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    worker = Worker(process, log)
+    worker = start_process("worker", {**environ, "WORKER_CONCURRENCY": str(concurrency)}, log)
+    process = worker.process
     try:
         wait_until(
             lambda: " ready." in worker.output() or process.poll() is not None, 60, "celery worker"
