@@ -259,8 +259,12 @@ def test_an_approved_circular_renders_its_shared_pages_once(app, monkeypatch):
     first = make_addressee(country, full_name="Ms Liisa Tamm")
     second = make_addressee(country, full_name="Mr Karl Kask", email="karl@example.ee")
     renders = []
-    write_pdf = letters._write_pdf
-    monkeypatch.setattr(letters, "_write_pdf", lambda html: renders.append(html) or write_pdf(html))
+    render_document = letters._render_document
+    monkeypatch.setattr(
+        letters,
+        "_render_document",
+        lambda html, language: renders.append(html) or render_document(html, language),
+    )
 
     one = letters.render_circular_pdf(circular, first, "en")
     two = letters.render_circular_pdf(circular, second, "en")
@@ -303,3 +307,56 @@ def test_the_pdf_is_named_after_the_reference_and_language(app):
 
     assert letters.pdf_filename(circular, "en") == "CL-26-22-en.pdf"
     assert letters.pdf_filename(circular, "zh") == "CL-26-22-zh.pdf"
+
+
+# An addressee of each language, named in its script, in a city named in its script.
+NAMED_IN_SCRIPT = {
+    "ar": ("ليلى الحسيني", "جنيف"),
+    "zh": ("王晓明", "日内瓦"),
+    "en": ("Liisa Tamm", "Geneva"),
+    "fr": ("Hélène Lefèvre", "Genève"),
+    "ru": ("Сулина Нур Абдулла", "Женева"),
+    "es": ("Íñigo Núñez", "Ginebra"),
+}
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, bool]:
+    """Each font of the PDF by name, and whether its file is embedded (as pdffonts tells)."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return fonts
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_letter_text_can_be_searched_and_its_fonts_are_the_packaged_ones(app, language):
+    name, city = NAMED_IN_SCRIPT[language]
+    circular = make_circular()
+    addressee = make_addressee(make_country(), language, full_name=name, city=city)
+
+    pdf = letters.render_circular_pdf(circular, addressee, language)
+
+    text = " ".join(page_texts(pdf))
+    assert name in text
+    assert city in text
+    fonts = embedded_fonts(pdf)
+    assert fonts and all(fonts.values())
+    # Only the project's faces: no host font stood in for a missing character.
+    assert all("Plenary" in font for font in fonts), fonts
+
+
+def test_the_chinese_letter_embeds_only_the_characters_it_uses(app):
+    circular = make_circular()
+    addressee = make_addressee(make_country(), "zh", full_name="王晓明", city="日内瓦")
+
+    pdf = letters.render_circular_pdf(circular, addressee, "zh")
+
+    assert len(pdf) <= 150 * 1024
