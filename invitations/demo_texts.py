@@ -537,5 +537,5 @@ más distinguida.
 
 # The same merge fields in every language; merge.fill drops a line left empty.
 ANNEX_ADDRESS_BLOCK = dict.fromkeys(
-    ("ar", "zh", "en", "fr", "ru", "es"), "{honorific}\n{full_name}\n{title}\n{country}\n{city}"
+    ("ar", "zh", "en", "fr", "ru", "es"), "{addressee}\n{title}\n{institution}\n{country}\n{city}"
 )

@@ -292,17 +292,18 @@ def _letter_context(
     values = merge.values_for(addressee, language) if addressee is not None else None
     families = letter_fonts.FAMILIES.get(language, letter_fonts.LATIN_FAMILIES)
     direction = text_direction(language)
+
+    def filled(text: str) -> str:
+        # Without an addressee (a preview for no one) the merge fields show as written.
+        return merge.fill(text, values) if values is not None else text
+
     annexes = [
         {
-            "title": annex.text("title", language),
-            "paragraphs": _paragraphs(annex.text("body", language)),
+            "title": filled(annex.text("title", language)),
+            "paragraphs": _paragraphs(filled(annex.text("body", language))),
             "address_lines": [
                 {"text": line, "direction": _line_direction(line, direction)}
-                for line in _lines(
-                    merge.fill(annex.text("address_block", language), values)
-                    if values is not None
-                    else annex.text("address_block", language)
-                )
+                for line in _lines(filled(annex.text("address_block", language)))
             ],
         }
         for annex in circular.annexes
@@ -319,18 +320,31 @@ def _letter_context(
         "sender_unit": circular.text("sender_unit", language),
         "place_and_date": labels["separator"].join(part for part in (place, issued_on) if part),
         "reference": circular.reference,
-        "contact_name": circular.contact_name,
+        "contact_name": _name_with_original(circular, "contact_name", language),
         "contact_email": circular.contact_email,
         "addressed_to": _lines(circular.text("addressed_to", language)),
         "subject": circular.text("subject", language),
         "salutation_lines": _lines(circular.text("salutation", language)),
         "paragraphs": _paragraphs(circular.text("body", language)),
         "closing": circular.text("closing", language),
-        "signatory_name": circular.signatory_name,
+        "signatory_name": circular.name_in("signatory_name", language),
         "signatory_title": circular.text("signatory_title", language),
         "annex_label": labels["annex"] if len(annexes) == 1 else labels["annexes"],
         "annexes": annexes,
     }
+
+
+def _name_with_original(circular: Circular, field: str, language: str) -> str:
+    """A name in the letter's language, followed by the name as entered when it differs.
+
+    As CL-26/22 in Russian writes its contact: "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)".
+    """
+    original = getattr(circular, field)
+    name = circular.name_in(field, language)
+    # Only a name written in another script needs the original beside it.
+    if not original or any(word in name for word in original.split() if len(word) > 2):
+        return name
+    return f"{name} ({original})" if language != "zh" else f"{name}（{original}）"
 
 
 def _paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:
