@@ -114,7 +114,10 @@ def run(arguments: argparse.Namespace) -> None:
     languages = list(LANGUAGES)
     names = {language: addressee_names(language, 50) for language in languages}
     started = time.perf_counter()
+    progress = []
     for index in range(arguments.memory_letters):
+        if index in (100, 500):
+            progress.append(f"{rss_mib():.0f} MiB after {index}")
         language = languages[index % len(languages)]
         addressee = Addressee(
             kind=AddresseeKind.ADMINISTRATION,
@@ -130,7 +133,7 @@ def run(arguments: argparse.Namespace) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{arguments.memory_letters} letters (six languages in turn) in {elapsed:.1f} s: "
-        f"RSS {rss_mib():.0f} MiB, peak {peak:.0f} MiB"
+        f"RSS {rss_mib():.0f} MiB, peak {peak:.0f} MiB ({', '.join(progress)})"
     )
 
 
