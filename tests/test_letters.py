@@ -201,7 +201,7 @@ def test_a_preview_for_no_one_shows_the_merge_fields(app):
     pdf = letters.render_circular_pdf(circular, None, "en")
 
     annex_page = page_texts(pdf)[-1]
-    assert "{full_name}" in annex_page
+    assert "{addressee}" in annex_page
     assert "{country}" in annex_page
 
 
@@ -421,3 +421,25 @@ def test_the_address_block_is_in_the_addressee_s_language(app, language):
         text = text.replace(" ", "")
     for words in (name, title, institution, city):
         assert words in text
+
+
+def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
+    from invitations import operations
+    from plenary.seed import seed_demo
+
+    seed_demo()
+    circular = operations.find_circular("CL-26/22")
+    mission = db.session.scalar(db.select(Addressee).filter_by(email="mission.ru@example.org"))
+
+    html = letters.render_circular_html(circular, mission, "ru")
+
+    assert "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)" in html
+    assert "<p>Дорин Богдан-Мартин</p>" in html
+    block = html[html.index('class="address-block"') :]
+    for line in (
+        "Его/Ее Превосходительство Постоянный представитель",
+        "Постоянное представительство при Отделении Организации Объединенных Наций в Женеве",
+        "Российская Федерация",
+        "Женева",
+    ):
+        assert f">{line}</p>" in block
