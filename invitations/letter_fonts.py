@@ -41,8 +41,6 @@ SANS, ARABIC, CJK = "Plenary Sans", "Plenary Arabic", "Plenary CJK"
 # The families of a letter, first choice first; the Latin face fills in what the others lack.
 FAMILIES = {"ar": [ARABIC, SANS], "zh": [CJK, SANS]}
 LATIN_FAMILIES = [SANS]
-# The languages whose letters each bring a face of their own (cut to their characters).
-PER_LETTER_FACES = {"zh"}
 
 # What each static face keeps: its scripts, punctuation and the symbols letters use.
 _COMMON = [

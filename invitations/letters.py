@@ -126,7 +126,10 @@ _cache_lock = threading.Lock()
 _render_lock = threading.Lock()
 _font_config: FontConfiguration | None = None
 _fonts: letter_fonts.LetterFonts | None = None
-_stylesheets: dict[str, CSS] = {}
+_stylesheets: OrderedDict[str, CSS] = OrderedDict()
+_STYLESHEETS_KEPT = 16
+_FACES_PER_CONFIGURATION = 64
+_faces_loaded = 0
 
 
 @bp.record_once
@@ -246,28 +249,28 @@ def _write(document: Document) -> bytes:
 
 def _render_document(html: str, language: str) -> Document:
     """The laid-out pages of a letter's HTML, in the letter fonts of its language."""
-    global _font_config
+    global _font_config, _faces_loaded
     letter = fonts()
     stylesheet = letter.css(language, html)
     fetcher = letter_fonts.FontFetcher(letter)
     with _render_lock:
-        if language in letter_fonts.PER_LETTER_FACES:
-            # Its own configuration: two faces of one family would be picked between at random,
-            # and a long-lived configuration would grow with every letter's face.
-            font_config = FontConfiguration()
-            css = CSS(string=stylesheet, font_config=font_config, url_fetcher=fetcher)
+        # One configuration for the process, so that the faces are loaded once; a Chinese
+        # letter's face is its own (a family of its own too), so after many the configuration
+        # is replaced, and the memory of their faces given back.
+        if _font_config is None or _faces_loaded >= _FACES_PER_CONFIGURATION:
+            _font_config, _faces_loaded = FontConfiguration(), 0
+            _stylesheets.clear()
+        if stylesheet in _stylesheets:
+            _stylesheets.move_to_end(stylesheet)
         else:
-            if _font_config is None:
-                _font_config = FontConfiguration()
-            font_config = _font_config
-            # The stylesheet, and the faces it loads, once per process.
-            if stylesheet not in _stylesheets:
-                _stylesheets[stylesheet] = CSS(
-                    string=stylesheet, font_config=font_config, url_fetcher=fetcher
-                )
-            css = _stylesheets[stylesheet]
+            _stylesheets[stylesheet] = CSS(
+                string=stylesheet, font_config=_font_config, url_fetcher=fetcher
+            )
+            _faces_loaded += 1
+            while len(_stylesheets) > _STYLESHEETS_KEPT:
+                _stylesheets.popitem(last=False)
         document = HTML(string=html, url_fetcher=fetcher)
-        return document.render(stylesheets=[css], font_config=font_config)
+        return document.render(stylesheets=[_stylesheets[stylesheet]], font_config=_font_config)
 
 
 def _render_html(
