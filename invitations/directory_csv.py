@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from plenary import audit
@@ -210,14 +211,19 @@ def read_import(data: bytes) -> ImportReport:
         return report.refuse(_("The file is not a CSV file (%(error)s).", error=str(error)))
     if not records or not any(cell.strip() for cell in records[0]):
         return report.refuse(
-            _("The first row must name the columns: %(columns)s.", columns=", ".join(COLUMNS))
+            _(
+                "The first row must name the columns: %(columns)s.",
+                columns=", ".join(BASE_COLUMNS),
+            )
         )
     if len(records) - 1 > MAX_IMPORT_ROWS:
         return report.refuse(
-            _(
-                "The file has %(count)d rows; at most %(limit)d can be imported at once. "
+            ngettext(
+                "The file has %(num)d row; at most %(limit)d can be imported at once. "
                 "Split it and import each part.",
-                count=len(records) - 1,
+                "The file has %(num)d rows; at most %(limit)d can be imported at once. "
+                "Split it and import each part.",
+                len(records) - 1,
                 limit=MAX_IMPORT_ROWS,
             )
         )
@@ -303,7 +309,14 @@ def _read_row(
         problem("full_name", _("The full name is missing."))
     for name, limit in MAX_LENGTHS.items():
         if len(cells.get(name, "")) > limit:
-            problem(name, _("Too long: at most %(count)d characters.", count=limit))
+            problem(
+                name,
+                ngettext(
+                    "Too long: at most %(num)d character.",
+                    "Too long: at most %(num)d characters.",
+                    limit,
+                ),
+            )
     emails: list[str] = []
     try:
         emails = parse_emails(cells["email"])
