@@ -191,6 +191,8 @@ class LetterFonts:
                 # A user stylesheet: it needs !important to win over the letter's own.
                 f"html {{ font-family: {stack} !important; }}",
                 f"@page {{ @bottom-center {{ font-family: {stack} !important; }} }}",
+                # The CJK package has one weight: bold text would embed the same face twice.
+                *(["* { font-weight: normal !important; }"] if language == "zh" else []),
             ]
         )
 
