@@ -321,7 +321,7 @@ def _letter_context(
         # Unquoted: the template is autoescaped and a style element decodes no entities.
         "font_stack": ", ".join([*families, "sans-serif"]),
         "sender_unit": circular.text("sender_unit", language),
-        "place_and_date": labels["separator"].join(part for part in (place, issued_on) if part),
+        "place_and_date": _place_and_date(place, issued_on, language),
         "reference": circular.reference,
         "contact_name": _name_with_original(circular, "contact_name", language),
         "contact_email": circular.contact_email,
@@ -388,4 +388,17 @@ def _lines(text: str) -> list[str]:
 def _format_date(day: date | datetime | None, language: str) -> str:
     if day is None:
         return ""
+    if language == "ru":
+        # Babel abbreviates to "2026 г."; letters write the word out: "23 апреля 2026 года".
+        return format_date(day, "d MMMM y", locale="ru") + " года"
     return format_date(day, "long", locale=_DATE_LOCALES.get(language, language))
+
+
+def _place_and_date(place: str, issued_on: str, language: str) -> str:
+    """The date line: "Geneva, 23 April 2026", "Genève, le 23 avril 2026"."""
+    if not (place and issued_on):
+        return place or issued_on
+    separator = LABELS.get(language, LABELS[DEFAULT_LANGUAGE])["separator"]
+    if language == "fr":
+        return f"{place}, le {issued_on}"
+    return f"{place}{separator}{issued_on}"

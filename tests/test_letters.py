@@ -179,7 +179,8 @@ def test_the_letter_is_dated_and_labelled_in_its_language(app):
     russian = letters.render_circular_html(circular, None, "ru")
     english = letters.render_circular_html(circular, None, "en")
 
-    assert "Женева, 23 апреля 2026" in russian
+    assert "Женева, 23 апреля 2026 года" in russian
+    assert "Genève, le 23 avril 2026" in letters.render_circular_html(circular, None, "fr")
     assert "Осн.:" in russian and "Кому:" in russian and "Предмет:" in russian
     assert "Geneva, 23 April 2026" in english
     assert "Ref:" in english and "Annex:" in english
