@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -51,7 +51,13 @@ def report_lines(report: directory_csv.ImportReport) -> list[str]:
     """The import report as lines of text: each row's fate, or each problem."""
     if not report.ok:
         lines = [str(problem) for problem in report.problems]
-        lines.append(_("Nothing imported: %(count)d problems.", count=len(report.problems)))
+        lines.append(
+            ngettext(
+                "Nothing imported: %(num)d problem.",
+                "Nothing imported: %(num)d problems.",
+                len(report.problems),
+            )
+        )
         return lines
     lines = []
     for row in report.rows:

@@ -14,6 +14,20 @@ ISSUED_ON = date(2026, 4, 23)
 CONTACT_NAME = "Ms Sulyna Nur Abdullah"
 CONTACT_EMAIL = "chief.spm@itu.int"
 SIGNATORY_NAME = "Doreen Bogdan-Martin"
+# The names as each language writes them; the Russian as CL-26/22 has them.
+CONTACT_NAMES = {
+    "ar": "السيدة سولينا نور عبد الله",
+    "zh": "Sulyna Nur Abdullah女士",
+    "en": "Ms Sulyna Nur Abdullah",
+    "fr": "Mme Sulyna Nur Abdullah",
+    "ru": "г-жа Сулина Нур Абдулла",
+    "es": "Sra. Sulyna Nur Abdullah",
+}
+SIGNATORY_NAMES = {
+    "ar": "دورين بوغدان-مارتن",
+    "zh": "多琳·伯格丹-马丁",
+    "ru": "Дорин Богдан-Мартин",
+}
 
 PLACE = {
     "ar": "جنيف",
@@ -115,9 +129,9 @@ ai.dialogue@itu.int.""",
 Швейцария, 6 и 7 июля 2026 года.
 
 Глобальный диалог по вопросам управления ИИ, сопредседателями которого являются \
-постоянные представители Сальвадора и Эстонской Республики при Отделении Организации \
+постоянные представители Сальвадора и Эстонской Республики при Организации \
 Объединенных Наций в Нью-Йорке, пройдет непосредственно перед Глобальным саммитом \
-"ИИ во благо" 2026 года, который состоится 7–10 июля 2026 года в Palexpo (пригласительное \
+«ИИ во благо» 2026 года, который состоится 7–10 июля 2026 года в Palexpo (пригласительное \
 письмо размещено по адресу: aiforgood.itu.int/summit26). Это знаковое событие позволит \
 заложить прочную основу для расширения глобального сотрудничества в области ИИ, \
 превратив Женеву в главную площадку, в рамках которой правительства, гражданское \
@@ -159,8 +173,8 @@ du 26 août 2025, qui se tiendra au centre d'expositions et de congrès Palexpo,
 
 Le Dialogue mondial sur la gouvernance de l'IA, coprésidé par les Représentants \
 permanents d'El Salvador et de la République d'Estonie auprès de l'Organisation des \
-Nations Unies à New York, se tiendra immédiatement avant le Sommet mondial L'IA au \
-service du bien social 2026, qui aura lieu à Palexpo du 7 au 10 juillet 2026 (la lettre \
+Nations Unies à New York, se tiendra immédiatement avant le Sommet mondial « L'IA au \
+service du bien social » 2026, qui aura lieu à Palexpo du 7 au 10 juillet 2026 (la lettre \
 d'invitation est disponible à l'adresse aiforgood.itu.int/summit26). Cette manifestation \
 marquante jettera des bases solides pour renforcer la coopération mondiale dans le \
 domaine de l'IA et fera de Genève le principal lieu où les gouvernements, la société \
@@ -203,7 +217,7 @@ de 2025, que se celebrará en el centro de exposiciones y congresos Palexpo de G
 
 El Diálogo Mundial sobre la Gobernanza de la IA, copresidido por los Representantes \
 Permanentes de El Salvador y de la República de Estonia ante las Naciones Unidas en \
-Nueva York, tendrá lugar inmediatamente antes de la Cumbre Mundial IA para el Bien 2026, \
+Nueva York, tendrá lugar inmediatamente antes de la Cumbre Mundial «IA para el Bien» 2026, \
 que se celebrará en Palexpo del 7 al 10 de julio de 2026 (la carta de invitación puede \
 consultarse en aiforgood.itu.int/summit26). Este acontecimiento histórico sentará una \
 base sólida para ampliar la cooperación mundial en materia de IA y hará de Ginebra el \
@@ -371,10 +385,10 @@ Please accept, Excellency, the assurances of my highest consideration.
 Генеральной Ассамблеи Организации Объединенных Наций от 26 августа 2025 года.
 
 Глобальный диалог по вопросам управления ИИ, сопредседателями которого являются \
-постоянные представители Сальвадора и Эстонской Республики при Отделении Организации \
+постоянные представители Сальвадора и Эстонской Республики при Организации \
 Объединенных Наций в Нью-Йорке, пройдет в Женеве, Швейцария, 6–7 июля 2026 года \
 в Международном центре выставок и конференций Palexpo и будет приурочен к проведению \
-Глобального саммита "ИИ во благо".
+Глобального саммита «ИИ во благо».
 
 Глобальный диалог по вопросам управления ИИ станет платформой для обсуждения \
 государствами-членами и всеми соответствующими заинтересованными сторонами вопросов \
@@ -413,8 +427,8 @@ résolution 79/325 de l'Assemblée générale en date du 26 août 2025.
 Le Dialogue mondial sur la gouvernance de l'IA, coprésidé par les Représentants \
 permanents d'El Salvador et de la République d'Estonie auprès de l'Organisation des \
 Nations Unies à New York, se tiendra à Genève (Suisse) les 6 et 7 juillet 2026, au \
-centre d'expositions et de congrès Palexpo, dans la foulée du Sommet mondial L'IA au \
-service du bien social.
+centre d'expositions et de congrès Palexpo, juste avant le Sommet mondial « L'IA au \
+service du bien social », en lien avec celui-ci.
 
 Le Dialogue mondial sur la gouvernance de l'IA servira de plate-forme aux États Membres \
 et à toutes les parties prenantes concernées pour examiner la coopération \
@@ -452,8 +466,8 @@ resolución 79/325 de la Asamblea General, de 26 de agosto de 2025.
 El Diálogo Mundial sobre la Gobernanza de la IA, copresidido por los Representantes \
 Permanentes de El Salvador y de la República de Estonia ante las Naciones Unidas en \
 Nueva York, se celebrará en Ginebra (Suiza) los días 6 y 7 de julio de 2026 en el centro \
-de exposiciones y congresos Palexpo, inmediatamente antes de la Cumbre Mundial IA para \
-el Bien y en coordinación con ella.
+de exposiciones y congresos Palexpo, inmediatamente antes de la Cumbre Mundial «IA para \
+el Bien» y en coordinación con ella.
 
 El Diálogo Mundial sobre la Gobernanza de la IA servirá de plataforma para que los \
 Estados Miembros y todas las partes interesadas pertinentes debatan sobre la \
@@ -508,7 +522,7 @@ más distinguida.
 
 26 فبراير 2026
 
-صاحب/صاحبة السعادة،
+صاحب الفخامة،
 
 يشرفني أن أدعوكم إلى المشاركة في الحوار العالمي الأول بشأن حوكمة الذكاء الاصطناعي، المعقود \
 عملاً بقرار الجمعية العامة 79/325 المؤرخ 26 أغسطس 2025.
@@ -530,12 +544,12 @@ más distinguida.
 وآمل أن يشكّل هذا الحوار علامة فارقة تاريخية على طريق تعاون عالمي وشامل وفعال حقاً في مجال \
 حوكمة الذكاء الاصطناعي. وإنني أعوّل على مشاركتكم الفعالة لضمان نجاحه.
 
-وتفضلوا، صاحب/صاحبة السعادة، بقبول فائق الاحترام.
+وتفضلوا، يا صاحب الفخامة، بقبول فائق الاحترام.
 
 (توقيع) أنطونيو غوتيريش""",
 }
 
 # The same merge fields in every language; merge.fill drops a line left empty.
 ANNEX_ADDRESS_BLOCK = dict.fromkeys(
-    ("ar", "zh", "en", "fr", "ru", "es"), "{honorific}\n{full_name}\n{title}\n{country}\n{city}"
+    ("ar", "zh", "en", "fr", "ru", "es"), "{addressee}\n{title}\n{institution}\n{country}\n{city}"
 )

@@ -115,6 +115,9 @@ class AddresseeDetails:
     emails: list[str] = field(default_factory=list)
     language: str = "en"
     city: str = ""
+    institution: str = ""
+    # {"title": {"ar": "..."}}: the fields in other languages; None leaves them as they are.
+    localised: dict[str, dict[str, str]] | None = None
 
     def column_values(self) -> dict[str, Any]:
         """The Addressee columns; a State's addressee names no organisation and vice versa."""
@@ -130,6 +133,8 @@ class AddresseeDetails:
             "other_emails": list(self.emails[1:]),
             "language": self.language,
             "city": self.city.strip(),
+            "institution": self.institution.strip(),
+            **({} if self.localised is None else {"localised": self.localised}),
         }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from plenary import audit
@@ -20,6 +21,7 @@ from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.models import Country, Organisation, User
 
+from . import merge
 from .directory import (
     STATE_KINDS,
     AddresseeDetails,
@@ -33,8 +35,10 @@ from .directory import (
 )
 from .models import Addressee, AddresseeKind
 
-# The same columns out and in.
-COLUMNS = (
+# The same columns out and in. "organisation" is the institution (the ministry, the Permanent
+# Mission) of an administration or a mission, and the organisation's acronym or name for an
+# organisation.
+BASE_COLUMNS = (
     "kind",
     "country",
     "organisation",
@@ -45,9 +49,21 @@ COLUMNS = (
     "language",
     "city",
 )
+# Optional: the name, title, institution and city in a language (title_ar, institution_fr).
+LOCALISED_COLUMNS = tuple(
+    f"{field}_{code}" for field in merge.LOCALISED_FIELDS for code in LANGUAGES
+)
+COLUMNS = BASE_COLUMNS + LOCALISED_COLUMNS
 # Without these a row cannot be read; a missing optional column leaves that field as it is.
 REQUIRED_COLUMNS = ("kind", "country", "organisation", "full_name", "email", "language")
-MAX_LENGTHS = {"honorific": 120, "full_name": 200, "title": 300, "city": 120}
+MAX_LENGTHS = {
+    "organisation": 300,
+    "honorific": 120,
+    "full_name": 200,
+    "title": 300,
+    "city": 120,
+    **{f"{field}_{code}": 300 for field in merge.LOCALISED_FIELDS for code in LANGUAGES},
+}
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -66,28 +82,50 @@ def _unguard_cell(cell: str) -> str:
     return cell
 
 
-def csv_cells(addressee: Addressee) -> list[str]:
-    """An addressee as a row of the CSV file."""
-    return [
-        addressee.kind.value,
-        addressee.country.code if addressee.country is not None else "",
-        addressee.organisation.acronym if addressee.organisation is not None else "",
-        addressee.honorific,
-        addressee.full_name,
-        addressee.title,
-        "; ".join(addressee.recipients),
-        addressee.language,
-        addressee.city,
-    ]
+def csv_cells(addressee: Addressee, columns: tuple[str, ...] = BASE_COLUMNS) -> list[str]:
+    """An addressee as a row of the CSV file, in the columns given."""
+    localised = addressee.localised or {}
+    party = (
+        addressee.organisation.acronym
+        if addressee.organisation is not None
+        else addressee.institution
+    )
+    cells = {
+        "kind": addressee.kind.value,
+        "country": addressee.country.code if addressee.country is not None else "",
+        "organisation": party,
+        "honorific": addressee.honorific,
+        "full_name": addressee.full_name,
+        "title": addressee.title,
+        "email": "; ".join(addressee.recipients),
+        "language": addressee.language,
+        "city": addressee.city,
+    }
+    for name in merge.LOCALISED_FIELDS:
+        for code, value in localised.get(name, {}).items():
+            cells[f"{name}_{code}"] = value
+    return [cells.get(column, "") for column in columns]
 
 
 def export_csv(addressees: Any) -> str:
-    """The addressees as CSV text, with a BOM so that Excel reads it as UTF-8."""
+    """The addressees as CSV text, with a BOM so that Excel reads it as UTF-8.
+
+    The per-language columns are those that some addressee fills.
+    """
+    addressees = list(addressees)
+    used = {
+        f"{field}_{code}"
+        for addressee in addressees
+        for field, values in (addressee.localised or {}).items()
+        for code, value in values.items()
+        if value
+    }
+    columns = BASE_COLUMNS + tuple(column for column in LOCALISED_COLUMNS if column in used)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for addressee in addressees:
-        writer.writerow([_guard_cell(value) for value in csv_cells(addressee)])
+        writer.writerow([_guard_cell(value) for value in csv_cells(addressee, columns)])
     return "\ufeff" + out.getvalue()
 
 
@@ -183,14 +221,19 @@ def read_import(data: bytes) -> ImportReport:
         return report.refuse(_("The file is not a CSV file (%(error)s).", error=str(error)))
     if not records or not any(cell.strip() for cell in records[0]):
         return report.refuse(
-            _("The first row must name the columns: %(columns)s.", columns=", ".join(COLUMNS))
+            _(
+                "The first row must name the columns: %(columns)s.",
+                columns=", ".join(BASE_COLUMNS),
+            )
         )
     if len(records) - 1 > MAX_IMPORT_ROWS:
         return report.refuse(
-            _(
-                "The file has %(count)d rows; at most %(limit)d can be imported at once. "
+            ngettext(
+                "The file has %(num)d row; at most %(limit)d can be imported at once. "
                 "Split it and import each part.",
-                count=len(records) - 1,
+                "The file has %(num)d rows; at most %(limit)d can be imported at once. "
+                "Split it and import each part.",
+                len(records) - 1,
                 limit=MAX_IMPORT_ROWS,
             )
         )
@@ -208,10 +251,11 @@ def read_import(data: bytes) -> ImportReport:
         return report
 
     countries = {country.code.upper(): country for country in db.session.scalars(select(Country))}
-    organisations = {
-        organisation.acronym.casefold(): organisation
-        for organisation in db.session.scalars(select(Organisation))
-    }
+    organisations: dict[str, Organisation] = {}
+    for organisation in db.session.scalars(select(Organisation)):
+        for name in (*(organisation.names or {}).values(), organisation.acronym):
+            if name:
+                organisations[name.strip().casefold()] = organisation
     for number, cells in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -263,21 +307,26 @@ def _read_row(
         problem("country", _("A country is required for an administration or a mission."))
     elif kind == AddresseeKind.ORGANISATION and code:
         problem("country", _("Leave the country empty for an organisation."))
-    acronym = cells["organisation"]
-    organisation = organisations.get(acronym.casefold())
-    if acronym and organisation is None:
-        problem("organisation", _("Unknown organisation “%(value)s”.", value=acronym))
-    elif kind == AddresseeKind.ORGANISATION and not acronym:
-        problem("organisation", _("An organisation is required for this kind."))
-    elif kind in STATE_KINDS and acronym:
-        problem(
-            "organisation", _("Leave the organisation empty for an administration or a mission.")
-        )
+    party = cells["organisation"]
+    organisation = None
+    if kind == AddresseeKind.ORGANISATION:
+        organisation = organisations.get(party.casefold())
+        if not party:
+            problem("organisation", _("An organisation is required for this kind."))
+        elif organisation is None:
+            problem("organisation", _("Unknown organisation “%(value)s”.", value=party))
     if not cells["full_name"]:
         problem("full_name", _("The full name is missing."))
     for name, limit in MAX_LENGTHS.items():
         if len(cells.get(name, "")) > limit:
-            problem(name, _("Too long: at most %(count)d characters.", count=limit))
+            problem(
+                name,
+                ngettext(
+                    "Too long: at most %(num)d character.",
+                    "Too long: at most %(num)d characters.",
+                    limit,
+                ),
+            )
     emails: list[str] = []
     try:
         emails = parse_emails(cells["email"])
@@ -305,11 +354,25 @@ def _read_row(
         emails=emails,
         language=language,
         city=cells.get("city", ""),
+        # An administration's or a mission's institution; an organisation is its own.
+        institution=party if kind in STATE_KINDS else "",
+        localised=_localised(cells) if any(name in cells for name in LOCALISED_COLUMNS) else None,
     ).column_values()
     for optional in ("honorific", "title", "city"):
         if optional not in cells:
             del values[optional]
     return ImportRow(number, values, country, organisation)
+
+
+def _localised(cells: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The per-language columns of a row, as the addressee's localised values."""
+    localised: dict[str, dict[str, str]] = {}
+    for name in merge.LOCALISED_FIELDS:
+        for code in LANGUAGES:
+            value = cells.get(f"{name}_{code}", "").strip()
+            if value:
+                localised.setdefault(name, {})[code] = value
+    return localised
 
 
 def _identity(values: dict[str, Any]) -> tuple[Any, ...]:

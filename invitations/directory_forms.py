@@ -6,7 +6,16 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Form,
+    FormField,
+    HiddenField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -14,7 +23,8 @@ from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 
 from . import directory
-from .models import AddresseeKind
+from .merge import LOCALISED_FIELDS
+from .models import Addressee, AddresseeKind
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -45,6 +55,15 @@ def _optional_id(value: Any) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
+class AddresseeTextsForm(Form):
+    """An addressee's name, title, institution and city as one language writes them."""
+
+    full_name = StringField(_l("Name"), validators=[Length(max=200)])
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    institution = StringField(_l("Institution"), validators=[Length(max=300)])
+    city = StringField(_l("City"), validators=[Length(max=120)])
+
+
 class AddresseeForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=AddresseeKind.ADMINISTRATION)
     country_id = SelectField(_l("Member State"), coerce=_optional_id)
@@ -55,6 +74,7 @@ class AddresseeForm(FlaskForm):
         validators=[DataRequired(_l("Write the name, or the function.")), Length(max=200)],
     )
     title = StringField(_l("Title"), validators=[Length(max=300)])
+    institution = StringField(_l("Institution"), validators=[Length(max=300)])
     emails = TextAreaField(_l("Email addresses"), validators=[Length(max=5000)])
     language = SelectField(_l("Language of correspondence"), choices=LANGUAGE_CHOICES, default="en")
     city = StringField(_l("City"), validators=[Length(max=120)])
@@ -99,7 +119,33 @@ class AddresseeForm(FlaskForm):
             emails=self.parsed_emails,
             language=self.language.data,
             city=self.city.data or "",
+            institution=self.institution.data or "",
+            localised=self.localised(),
         )
+
+    def localised(self) -> dict[str, dict[str, str]]:
+        """The per-language values filled in, by field then language."""
+        values: dict[str, dict[str, str]] = {}
+        for code in LANGUAGES:
+            texts = getattr(self, f"texts_{code}")
+            for name in LOCALISED_FIELDS:
+                value = (getattr(texts, name).data or "").strip()
+                if value:
+                    values.setdefault(name, {})[code] = value
+        return values
+
+
+for _code in LANGUAGES:
+    setattr(AddresseeForm, f"texts_{_code}", FormField(AddresseeTextsForm, label=LANGUAGES[_code]))
+
+
+def localised_data(addressee: Addressee) -> dict[str, dict[str, str]]:
+    """An addressee's per-language values as the form's sub-forms take them."""
+    localised = addressee.localised or {}
+    return {
+        f"texts_{code}": {name: localised.get(name, {}).get(code, "") for name in LOCALISED_FIELDS}
+        for code in LANGUAGES
+    }
 
 
 class DirectoryFilterForm(FlaskForm):

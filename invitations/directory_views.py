@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -16,19 +17,20 @@ from flask_login import current_user
 from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
-from plenary.i18n import current_language
+from plenary.i18n import LANGUAGES, current_language
 from plenary.inputs import page_number
 from plenary.links import LinkExpired, LinkInvalid, make_token, read_token
 from plenary.models import User, utcnow
 from registration.operations import current_event
 
-from . import bp, directory, directory_csv
+from . import bp, directory, directory_csv, honorifics
 from .directory_forms import (
     AddresseeForm,
     DirectoryFilterForm,
     ImportConfirmForm,
     ImportUploadForm,
     kind_choices,
+    localised_data,
 )
 from .models import Addressee
 
@@ -43,7 +45,21 @@ def _addressee_form(addressee: Addressee | None = None) -> AddresseeForm:
     }
     if addressee is None:
         return AddresseeForm(**choices)
-    return AddresseeForm(obj=addressee, emails="\n".join(addressee.recipients), **choices)
+    return AddresseeForm(
+        obj=addressee,
+        data=localised_data(addressee),
+        emails="\n".join(addressee.recipients),
+        **choices,
+    )
+
+
+def _form_context(form: AddresseeForm, addressee: Addressee | None) -> dict[str, Any]:
+    return {
+        "form": form,
+        "addressee": addressee,
+        "languages": LANGUAGES,
+        "honorific_choices": ", ".join(honorifics.CHOICES),
+    }
 
 
 def _back_to_list() -> str:
@@ -95,7 +111,7 @@ def addressee_create():
             db.session.commit()
             flash(_("%(name)s is in the directory.", name=addressee.full_name), "success")
             return redirect(url_for("invitations.addressee_list"))
-    page = render_template("invitations/addressee_form.html", form=form, addressee=None)
+    page = render_template("invitations/addressee_form.html", **_form_context(form, None))
     return page, 400 if form.is_submitted() else 200
 
 
@@ -115,7 +131,9 @@ def addressee_edit(addressee_id: int):
             flash(message, "success")
             return redirect(url_for("invitations.addressee_list"))
     page = render_template(
-        "invitations/addressee_form.html", form=form, addressee=addressee, confirm=ConfirmForm()
+        "invitations/addressee_form.html",
+        **_form_context(form, addressee),
+        confirm=ConfirmForm(),
     )
     return page, 400 if form.is_submitted() else 200
 

@@ -16,9 +16,11 @@ from .forms import TEXT_FIELDS, AnnexForm, CircularForm, picked_emails
 from .models import Addressee, Annex, Circular, Invitation
 
 MERGE_FIELD_HELP = {
+    "addressee": _l("the honorific and the name, in the letter's language and order"),
     "honorific": _l("His/Her Excellency, Mr, Ms…"),
     "full_name": _l("the addressee's full name"),
     "title": _l("the addressee's title or function"),
+    "institution": _l("the ministry or Permanent Mission"),
     "country": _l("the State or organisation, in the letter's language"),
     "city": _l("the addressee's city"),
 }
@@ -156,7 +158,7 @@ def preview_email(circular: Circular, addressee: Addressee | None, language: str
     if addressee is None:
         addressee = Addressee(
             full_name="{full_name}", honorific="{honorific}", title="{title}", city="{city}",
-            language=language,
+            institution="{institution}", language=language,
         )  # fmt: skip
     invitation = Invitation(id=0, circular=circular, addressee=addressee, language=language)
     # Never a working personal link: the preview's link leads to a page saying it is one.

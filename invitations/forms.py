@@ -47,10 +47,16 @@ class CircularTextsForm(Form):
     )
     closing = StringField(_l("Closing"), validators=[Length(max=200)])
     signatory_title = StringField(_l("Signatory's title"), validators=[Length(max=200)])
+    contact_names = StringField(
+        _l("Contact person, as written in this language"), validators=[Length(max=200)]
+    )
+    signatory_names = StringField(
+        _l("Signatory, as written in this language"), validators=[Length(max=200)]
+    )
 
 
 TEXT_FIELDS = ("sender_unit", "place", "addressed_to", "subject", "salutation", "body",
-               "closing", "signatory_title")  # fmt: skip
+               "closing", "signatory_title", "contact_names", "signatory_names")  # fmt: skip
 
 
 def _kind_choices() -> list[SelectChoice]:

@@ -1,41 +1,31 @@
 """The circular as a PDF letter in its six languages, personalised per addressee.
 
 The circular's own pages are the same for every addressee of a language; only the annex
-carries the addressee's name. So an approved circular's pages are rendered once per
+carries the addressee's name. So an approved circular's pages are laid out once per
 (circular, language, approval) and kept in the process, and each addressee costs only
-the annex pages, joined to the shared ones with pypdf.
+the annex's layout; WeasyPrint then writes the shared pages and the annex's as one PDF.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 import re
-import shutil
-import subprocess
 import threading
 import unicodedata
 from collections import OrderedDict
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-import fontpkg_noto_sans
-import fontpkg_noto_sans_arabic
-import noto_cjk_sans_otc
 from babel.dates import format_date
 from flask import current_app
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import joinedload
-from weasyprint import HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from plenary import outbox
 from plenary.extensions import db
 from plenary.i18n import DEFAULT_LANGUAGE, text_direction
 
-from . import merge
+from . import bp, letter_fonts, merge
 from .models import Addressee, Circular, CircularState, Invitation
 
 TEMPLATE = "letters/circular.html"
@@ -121,55 +111,31 @@ _DATE_LOCALES = {"en": "en_GB"}
 # "zh-Hans" makes the CJK font substitute its Simplified Chinese glyph forms (OpenType locl).
 _HTML_LANG = {"zh": "zh-Hans"}
 
-# Family names of our own, so that a font installed on the host never stands in for ours;
-# the host's families come after them, as the fallback. The two Noto files are variable
-# fonts and carry their bold; the CJK package has only the regular weight.
-_FONT_FILES = {
-    "Plenary Sans": Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf",
-    "Plenary Arabic": Path(fontpkg_noto_sans_arabic.ROOT)
-    / "files"
-    / "NotoSansArabic[wdth,wght].ttf",
-    # A collection whose first face is Japanese: Chinese letters get the Simplified forms
-    # through the font's locl feature, from <html lang="zh-Hans">.
-    "Plenary CJK": Path(noto_cjk_sans_otc.FONT_PATH),
-}
-# Faces of the host (Debian's fonts-noto-core and fonts-noto-cjk, which .ci/run installs)
-# preferred to the packaged ones where those fall short, by family and weight.
-_HOST_FACES = {
-    # The packaged Arabic font draws letters as dotless skeletons plus dots, so one glyph
-    # stands for several letters and the PDF's text cannot be searched or copied; the
-    # static Debian files keep one glyph per letter.
-    "Plenary Arabic": {
-        "normal": ("Noto Sans Arabic:regular", "NotoSansArabic-Regular.ttf"),
-        "bold": ("Noto Sans Arabic:bold", "NotoSansArabic-Bold.ttf"),
-    },
-    # The CJK package has the regular weight only.
-    "Plenary CJK": {"bold": ("Noto Sans CJK SC:bold", "NotoSansCJK-Bold.ttc")},
-    # Static files lay out about twice as fast as the packaged variable font, which
-    # WeasyPrint instantiates at a weight on every render (bench/circular_send.py).
-    "Plenary Sans": {
-        "normal": ("Noto Sans:regular", "NotoSans-Regular.ttf"),
-        "bold": ("Noto Sans:bold", "NotoSans-Bold.ttf"),
-    },
-}
-_FAMILIES = {
-    "ar": ["Plenary Arabic", "Plenary Sans", "Noto Sans Arabic", "Noto Sans", "sans-serif"],
-    "zh": ["Plenary CJK", "Plenary Sans", "Noto Sans CJK SC", "Noto Sans", "sans-serif"],
-}
-_LATIN_FAMILIES = ["Plenary Sans", "Noto Sans", "sans-serif"]
 # A bare web or email address in the text, kept on one line (an Arabic line broke at its /).
 _UNBREAKABLE = re.compile(
     r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     r"|(?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[A-Za-z0-9._~%/?=&#-]*[A-Za-z0-9/])?"
 )
 
-_CACHE_SIZE = 32
-_shared_pages: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
+# Laid-out pages hold their boxes and fonts: a few circulars' six languages at most.
+_CACHE_SIZE = 12
+_shared_pages: OrderedDict[tuple[Any, ...], Document] = OrderedDict()
 _cache_lock = threading.Lock()
 # One font configuration for the process, so the fonts are copied and scanned once;
 # WeasyPrint does not promise it may be shared between threads, hence the lock.
 _render_lock = threading.Lock()
 _font_config: FontConfiguration | None = None
+_fonts: letter_fonts.LetterFonts | None = None
+_stylesheets: OrderedDict[str, CSS] = OrderedDict()
+_STYLESHEETS_KEPT = 16
+_FACES_PER_CONFIGURATION = 64
+_faces_loaded = 0
+
+
+@bp.record_once
+def _log_font_path(state: Any) -> None:
+    # Once per process, at start-up: which fonts and subsetter the PDF letters will use.
+    state.app.logger.info(letter_fonts.describe())
 
 
 def letter_language(circular: Circular, language: str) -> str:
@@ -200,24 +166,17 @@ def render_circular_pdf(circular: Circular, addressee: Addressee | None, languag
     language = letter_language(circular, language)
     key = _cache_key(circular, language)
     if key is None:
-        return _write_pdf(_render_html(circular, addressee, language))
-    shared, page_count = _cached_shared_pages(key, circular, language)
+        return _write_pdf(_render_html(circular, addressee, language), language)
+    shared = _cached_shared_pages(key, circular, language)
     if not circular.annexes:
-        return shared
-    annexes = _write_pdf(
-        _render_html(circular, addressee, language, letter=False, first_page_number=page_count + 1)
+        return _write(shared)
+    annexes = _render_document(
+        _render_html(
+            circular, addressee, language, letter=False, first_page_number=len(shared.pages) + 1
+        ),
+        language,
     )
-    return join_pdfs(shared, annexes)
-
-
-def join_pdfs(*documents: bytes) -> bytes:
-    """One PDF of the pages of several, keeping the first one's metadata and language."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
-    for document in documents[1:]:
-        writer.append(PdfReader(io.BytesIO(document)))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return _write(shared.copy([*shared.pages, *annexes.pages]))
 
 
 def clear_cache() -> None:
@@ -256,30 +215,62 @@ def _cache_key(circular: Circular, language: str) -> tuple[Any, ...] | None:
     return (db.engine.url.render_as_string(), circular.id, language, circular.approved_at)
 
 
-def _cached_shared_pages(
-    key: tuple[Any, ...], circular: Circular, language: str
-) -> tuple[bytes, int]:
+def _cached_shared_pages(key: tuple[Any, ...], circular: Circular, language: str) -> Document:
     with _cache_lock:
         cached = _shared_pages.get(key)
         if cached is not None:
             _shared_pages.move_to_end(key)
             return cached
-    pdf = _write_pdf(_render_html(circular, None, language, annexes=False))
-    cached = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
+    document = _render_document(_render_html(circular, None, language, annexes=False), language)
     with _cache_lock:
-        _shared_pages[key] = cached
+        _shared_pages[key] = document
         while len(_shared_pages) > _CACHE_SIZE:
             _shared_pages.popitem(last=False)
-    return cached
+    return document
 
 
-def _write_pdf(html: str) -> bytes:
-    global _font_config
+def fonts() -> letter_fonts.LetterFonts:
+    """The process's letter fonts."""
+    global _fonts
+    with _cache_lock:
+        if _fonts is None:
+            _fonts = letter_fonts.LetterFonts()
+        return _fonts
+
+
+def _write_pdf(html: str, language: str) -> bytes:
+    return _write(_render_document(html, language))
+
+
+def _write(document: Document) -> bytes:
     with _render_lock:
-        if _font_config is None:
-            _font_config = FontConfiguration()
-        document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"file"}))
-        return document.write_pdf(font_config=_font_config)
+        return document.write_pdf()
+
+
+def _render_document(html: str, language: str) -> Document:
+    """The laid-out pages of a letter's HTML, in the letter fonts of its language."""
+    global _font_config, _faces_loaded
+    letter = fonts()
+    stylesheet = letter.css(language, html)
+    fetcher = letter_fonts.FontFetcher(letter)
+    with _render_lock:
+        # One configuration for the process, so that the faces are loaded once; a Chinese
+        # letter's face is its own (a family of its own too), so after many the configuration
+        # is replaced, and the memory of their faces given back.
+        if _font_config is None or _faces_loaded >= _FACES_PER_CONFIGURATION:
+            _font_config, _faces_loaded = FontConfiguration(), 0
+            _stylesheets.clear()
+        if stylesheet in _stylesheets:
+            _stylesheets.move_to_end(stylesheet)
+        else:
+            _stylesheets[stylesheet] = CSS(
+                string=stylesheet, font_config=_font_config, url_fetcher=fetcher
+            )
+            _faces_loaded += 1
+            while len(_stylesheets) > _STYLESHEETS_KEPT:
+                _stylesheets.popitem(last=False)
+        document = HTML(string=html, url_fetcher=fetcher)
+        return document.render(stylesheets=[_stylesheets[stylesheet]], font_config=_font_config)
 
 
 def _render_html(
@@ -302,19 +293,20 @@ def _letter_context(
     """Everything the template shows, as plain strings: the template reads no model."""
     labels = LABELS.get(language, LABELS[DEFAULT_LANGUAGE])
     values = merge.values_for(addressee, language) if addressee is not None else None
-    families = _FAMILIES.get(language, _LATIN_FAMILIES)
+    families = letter_fonts.FAMILIES.get(language, letter_fonts.LATIN_FAMILIES)
     direction = text_direction(language)
+
+    def filled(text: str) -> str:
+        # Without an addressee (a preview for no one) the merge fields show as written.
+        return merge.fill(text, values) if values is not None else text
+
     annexes = [
         {
-            "title": annex.text("title", language),
-            "paragraphs": _paragraphs(annex.text("body", language)),
+            "title": filled(annex.text("title", language)),
+            "paragraphs": _paragraphs(filled(annex.text("body", language))),
             "address_lines": [
                 {"text": line, "direction": _line_direction(line, direction)}
-                for line in _lines(
-                    merge.fill(annex.text("address_block", language), values)
-                    if values is not None
-                    else annex.text("address_block", language)
-                )
+                for line in _lines(filled(annex.text("address_block", language)))
             ],
         }
         for annex in circular.annexes
@@ -326,24 +318,36 @@ def _letter_context(
         "html_lang": _HTML_LANG.get(language, language),
         "direction": direction,
         "labels": labels,
-        "font_faces": _font_faces(families),
         # Unquoted: the template is autoescaped and a style element decodes no entities.
-        "font_stack": ", ".join(families),
+        "font_stack": ", ".join([*families, "sans-serif"]),
         "sender_unit": circular.text("sender_unit", language),
-        "place_and_date": labels["separator"].join(part for part in (place, issued_on) if part),
+        "place_and_date": _place_and_date(place, issued_on, language),
         "reference": circular.reference,
-        "contact_name": circular.contact_name,
+        "contact_name": _name_with_original(circular, "contact_name", language),
         "contact_email": circular.contact_email,
         "addressed_to": _lines(circular.text("addressed_to", language)),
         "subject": circular.text("subject", language),
         "salutation_lines": _lines(circular.text("salutation", language)),
         "paragraphs": _paragraphs(circular.text("body", language)),
         "closing": circular.text("closing", language),
-        "signatory_name": circular.signatory_name,
+        "signatory_name": circular.name_in("signatory_name", language),
         "signatory_title": circular.text("signatory_title", language),
         "annex_label": labels["annex"] if len(annexes) == 1 else labels["annexes"],
         "annexes": annexes,
     }
+
+
+def _name_with_original(circular: Circular, field: str, language: str) -> str:
+    """A name in the letter's language, followed by the name as entered when it differs.
+
+    As CL-26/22 in Russian writes its contact: "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)".
+    """
+    original = getattr(circular, field)
+    name = circular.name_in(field, language)
+    # Only a name written in another script needs the original beside it.
+    if not original or any(word in name for word in original.split() if len(word) > 2):
+        return name
+    return f"{name} ({original})" if language != "zh" else f"{name}（{original}）"
 
 
 def _paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:
@@ -377,38 +381,6 @@ def _line_direction(line: str, default: str) -> str:
     return default
 
 
-def _font_faces(families: list[str]) -> list[dict[str, str]]:
-    """The @font-face rules of a letter: the packaged fonts, or the host's where better."""
-    faces = []
-    for family in families:
-        if family not in _FONT_FILES:
-            continue
-        host = {
-            weight: path
-            for weight, (query, filename) in _HOST_FACES.get(family, {}).items()
-            if (path := _host_font(query, filename)) is not None
-        }
-        if "normal" not in host:
-            faces.append({"family": family, "url": _FONT_FILES[family].as_uri()})
-        faces += [
-            {"family": family, "url": path.as_uri(), "weight": weight}
-            for weight, path in host.items()
-        ]
-    return faces
-
-
-@functools.cache
-def _host_font(query: str, filename: str) -> Path | None:
-    """The file fontconfig finds for a pattern, if it is the one expected."""
-    if shutil.which("fc-match") is None:
-        return None
-    found = subprocess.run(
-        ["fc-match", "--format=%{file}", query], capture_output=True, text=True, check=False
-    ).stdout
-    path = Path(found) if found else None
-    return path if path is not None and path.name == filename and path.is_file() else None
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -416,4 +388,17 @@ def _lines(text: str) -> list[str]:
 def _format_date(day: date | datetime | None, language: str) -> str:
     if day is None:
         return ""
+    if language == "ru":
+        # Babel abbreviates to "2026 г."; letters write the word out: "23 апреля 2026 года".
+        return format_date(day, "d MMMM y", locale="ru") + " года"
     return format_date(day, "long", locale=_DATE_LOCALES.get(language, language))
+
+
+def _place_and_date(place: str, issued_on: str, language: str) -> str:
+    """The date line: "Geneva, 23 April 2026", "Genève, le 23 avril 2026"."""
+    if not (place and issued_on):
+        return place or issued_on
+    separator = LABELS.get(language, LABELS[DEFAULT_LANGUAGE])["separator"]
+    if language == "fr":
+        return f"{place}, le {issued_on}"
+    return f"{place}{separator}{issued_on}"

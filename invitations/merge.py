@@ -1,12 +1,18 @@
-"""Merge fields: {honorific} {full_name} {title} {country} {city} in an annex's text."""
+"""Merge fields: {addressee} {honorific} {full_name} {title} {institution} {country} {city}.
+
+They are filled in an annex's heading, text and address block, in the letter's language:
+the directory's value in that language where it has one, else the value as entered.
+"""
 
 from __future__ import annotations
 
 import re
 
+from .honorifics import honorific_in, with_name
 from .models import Addressee
 
-FIELDS = ("honorific", "full_name", "title", "country", "city")
+FIELDS = ("addressee", "honorific", "full_name", "title", "institution", "country", "city")
+LOCALISED_FIELDS = ("full_name", "title", "institution", "city")
 _FIELD = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 
 
@@ -21,13 +27,16 @@ def unknown_fields(text: str) -> set[str]:
 
 
 def values_for(addressee: Addressee, language: str) -> dict[str, str]:
-    """The merge values of one addressee, the State or organisation named in the language."""
+    """The merge values of one addressee in a language, the State or organisation named in it."""
+    name = addressee.text("full_name", language)
     return {
-        "honorific": addressee.honorific,
-        "full_name": addressee.full_name,
-        "title": addressee.title,
+        "addressee": with_name(addressee.honorific, name, language),
+        "honorific": honorific_in(addressee.honorific, language),
+        "full_name": name,
+        "title": addressee.text("title", language),
+        "institution": addressee.text("institution", language),
         "country": addressee.party_name(language),
-        "city": addressee.city,
+        "city": addressee.text("city", language),
     }
 
 

@@ -45,6 +45,12 @@ class Addressee(db.Model):
     other_emails: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2), default="en")
     city: Mapped[str] = mapped_column(String(120), default="")
+    # The ministry or Permanent Mission; for an organisation, a department of it or nothing.
+    institution: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The name, title, institution and city in other languages: {"title": {"ar": "..."}}.
+    localised: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     active: Mapped[bool] = mapped_column(default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -69,6 +75,10 @@ class Addressee(db.Model):
     @property
     def recipients(self) -> list[str]:
         return [self.email, *self.other_emails] if self.email else []
+
+    def text(self, field: str, language: str) -> str:
+        """A field in a language, where the directory has it, else as entered (in English)."""
+        return (self.localised or {}).get(field, {}).get(language) or getattr(self, field)
 
     def party_name(self, language: str | None = None) -> str:
         """The State or organisation this addressee speaks for."""
@@ -115,6 +125,9 @@ class Circular(db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    # The contact's and the signatory's names as each language writes them ("Дорин Богдан-Мартин").
+    contact_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    signatory_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     signatory_title: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Audience: kinds and regions resolved at sending time, or the hand-picked addressees.
     audience_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -147,6 +160,10 @@ class Circular(db.Model):
 
     def text(self, field: str, language: str) -> str:
         return pick(getattr(self, field), language)
+
+    def name_in(self, field: str, language: str) -> str:
+        """The contact's or signatory's name in a language, else as entered."""
+        return (getattr(self, f"{field}s") or {}).get(language) or getattr(self, field)
 
     def __repr__(self) -> str:
         return f"<Circular {self.reference} {self.state}>"

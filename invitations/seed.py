@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from sqlalchemy import select
 
 from plenary.extensions import db
@@ -82,20 +84,65 @@ _LANGUAGE_OF = {
     code: language for language, codes in DEFAULT_LANGUAGES.items() for code in codes.split()
 }
 
-# Placeholders that read as an address block: "H.E. The Permanent Representative /
-# Permanent Mission to the United Nations Office at Geneva / Estonia / Geneva".
+# Placeholders that read as an address block in each language: "H.E. The Permanent
+# Representative / Permanent Mission to the United Nations Office at Geneva / Estonia /
+# Geneva", "常驻代表阁下 / 常驻联合国日内瓦办事处代表团 / 爱沙尼亚 / 日内瓦".
 PLACEHOLDERS = {
     AddresseeKind.ADMINISTRATION: {
         "honorific": "H.E.",
         "full_name": "The Minister for Foreign Affairs",
-        "title": "Ministry of Foreign Affairs",
+        "title": "",
+        "institution": "Ministry of Foreign Affairs",
         "city": "",
+        "localised": {
+            "full_name": {
+                "ar": "وزير الخارجية",
+                "zh": "外交部长",
+                "fr": "le Ministre des affaires étrangères",
+                "ru": "Министр иностранных дел",
+                "es": "Ministro de Relaciones Exteriores",
+            },
+            "institution": {
+                "ar": "وزارة الخارجية",
+                "zh": "外交部",
+                "fr": "Ministère des affaires étrangères",
+                "ru": "Министерство иностранных дел",
+                "es": "Ministerio de Relaciones Exteriores",
+            },
+        },
     },
     AddresseeKind.MISSION: {
         "honorific": "H.E.",
         "full_name": "The Permanent Representative",
-        "title": "Permanent Mission to the United Nations Office at Geneva",
+        "title": "",
+        "institution": "Permanent Mission to the United Nations Office at Geneva",
         "city": "Geneva",
+        "localised": {
+            "full_name": {
+                "ar": "المندوب الدائم",
+                "zh": "常驻代表",
+                "fr": "le Représentant permanent",
+                "ru": "Постоянный представитель",
+                "es": "Representante Permanente",
+            },
+            "institution": {
+                "ar": "البعثة الدائمة لدى مكتب الأمم المتحدة في جنيف",
+                "zh": "常驻联合国日内瓦办事处代表团",
+                "fr": "Mission permanente auprès de l'Office des Nations Unies à Genève",
+                "ru": (
+                    "Постоянное представительство при Отделении Организации "
+                    "Объединенных Наций в Женеве"
+                ),
+                "es": "Misión Permanente ante la Oficina de las Naciones Unidas en Ginebra",
+            },
+            "city": {
+                "ar": "جنيف",
+                "zh": "日内瓦",
+                "fr": "Genève",
+                "ru": "Женева",
+                "es": "Ginebra",
+            },
+        },
     },
 }
 
@@ -134,7 +181,7 @@ def seed_addressees() -> str:
                     email=email,
                     other_emails=[],
                     language=default_language(country.code),
-                    **placeholders,
+                    **{**placeholders, "localised": copy.deepcopy(placeholders["localised"])},
                 )
             )
             added += 1
@@ -159,8 +206,10 @@ def seed_circular() -> str:
         body=texts.BODY,
         closing=texts.CLOSING,
         contact_name=texts.CONTACT_NAME,
+        contact_names=texts.CONTACT_NAMES,
         contact_email=texts.CONTACT_EMAIL,
         signatory_name=texts.SIGNATORY_NAME,
+        signatory_names=texts.SIGNATORY_NAMES,
         signatory_title=texts.SIGNATORY_TITLE,
         audience_kinds=[AddresseeKind.ADMINISTRATION.value, AddresseeKind.MISSION.value],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from sqlalchemy import func, select
@@ -284,7 +285,7 @@ def circular_remind(circular_id: int):
         invitations = operations.invitations_to_remind(circular, form.status.data)
         count = operations.remind(invitations, current_user)
         db.session.commit()
-        flash(_("%(count)d reminders queued.", count=count), "success")
+        flash(ngettext("%(num)d reminder queued.", "%(num)d reminders queued.", count), "success")
     return redirect(url_for("invitations.circular_show", circular_id=circular.id))
 
 

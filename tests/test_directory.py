@@ -529,8 +529,6 @@ BAD_ROWS = [
      "Row 4, organisation: Unknown organisation “WHO”."),
     ("organisation,,,,Someone,,a@example.ee,en,",
      "Row 4, organisation: An organisation is required for this kind."),
-    ("mission,EE,EU,,Someone,,a@example.ee,en,",
-     "Row 4, organisation: Leave the organisation empty for an administration or a mission."),
     ("administration,EE,,,Someone,,not-an-email,en,",
      "Row 4, email: Not a valid email address: not-an-email."),
     ("administration,EE,,,Someone,,a@example.ee,de,",
@@ -902,3 +900,24 @@ def test_the_list_and_the_csv_work_on_postgresql(tmp_path, postgres_url):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_organisation_cell_names_a_state_addressee_s_institution_in_each_language(states):
+    header = HEADER + ",title_ru,institution_ru,city_ru,full_name_ru"
+    row = (
+        "mission,EE,Permanent Mission of Estonia,H.E. Ms,Kaja Tamm,Permanent Representative,"
+        "mission@example.ee,ru,Geneva,Постоянный представитель,"
+        "Постоянное представительство Эстонии,Женева,Кая Тамм"
+    )
+    report = directory_csv.import_addressees(csv_bytes(row, header=header), actor="test")
+    db.session.commit()
+
+    assert report.imported, report.problems
+    [addressee] = addressees()
+    assert addressee.institution == "Permanent Mission of Estonia"
+    assert addressee.text("institution", "ru") == "Постоянное представительство Эстонии"
+    assert addressee.text("institution", "fr") == "Permanent Mission of Estonia"
+    assert addressee.text("full_name", "ru") == "Кая Тамм"
+    exported = directory_csv.export_csv([addressee])
+    assert "institution_ru" in exported.splitlines()[0]
+    assert "Permanent Mission of Estonia" in exported
