@@ -70,6 +70,10 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         # Circulars are sent at this many emails per second at most, across all workers.
         "INVITATIONS_SEND_RATE": float(environ.get("INVITATIONS_SEND_RATE") or 10),
         "REMINDER_DAYS_BEFORE_DEADLINE": _int(environ.get("REMINDER_DAYS_BEFORE_DEADLINE"), 7),
+        # An incomplete delegation's focal point is reminded at most once in this many days.
+        "REGISTRATION_REMINDER_INTERVAL_DAYS": _int(
+            environ.get("REGISTRATION_REMINDER_INTERVAL_DAYS"), 7
+        ),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_name
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from plenary import outbox
 from plenary.i18n import DEFAULT_LANGUAGE, LANGUAGES, babel_locale
@@ -245,7 +244,7 @@ def send_waitlist_promotion(
     )  # fmt: skip
 
 
-def translated(language: str, message: str, **variables) -> str:
-    """A UI message in another language than the request's (for labels inside emails)."""
+def in_language(language: str, text) -> str:
+    """A lazily translated label (or plain text) in the recipient's language."""
     with force_locale(babel_locale(language_of(language))):
-        return _(message, **variables)
+        return str(text)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("tasks.outbox", "tasks.invitations")
+TASK_MODULES = ("tasks.outbox", "tasks.invitations", "tasks.registration_reminders")
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -23,6 +23,11 @@ def beat_schedule(app: Flask) -> dict:
         },
         "invitation-reminders": {
             "task": "invitations.send_due_reminders",
+            "schedule": timedelta(hours=1),
+        },
+        # Focal points of incomplete delegations, at most once per interval each.
+        "registration-incomplete-reminders": {
+            "task": "registration.remind_incomplete",
             "schedule": timedelta(hours=1),
         },
         # A dispatch whose worker died part-way through is taken up again.
