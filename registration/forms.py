@@ -47,9 +47,10 @@ from .models import HeadLevel
 HEAD_LEVELS = [
     SelectChoice(HeadLevel.HEAD_OF_STATE.value, _l("Head of State")),
     SelectChoice(HeadLevel.HEAD_OF_GOVERNMENT.value, _l("Head of Government")),
+    SelectChoice(HeadLevel.VICE_PRESIDENT.value, _l("Vice-President")),
     SelectChoice(HeadLevel.MINISTER.value, _l("Minister")),
-    SelectChoice(HeadLevel.DEPUTY_MINISTER.value, _l("Deputy Minister")),
-    SelectChoice(HeadLevel.AMBASSADOR.value, _l("Ambassador / Permanent Representative")),
+    SelectChoice(HeadLevel.VICE_MINISTER.value, _l("Vice-Minister")),
+    SelectChoice(HeadLevel.PERMANENT_REPRESENTATIVE.value, _l("Permanent Representative")),
     SelectChoice(HeadLevel.SENIOR_OFFICIAL.value, _l("Senior official")),
 ]
 

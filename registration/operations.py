@@ -11,7 +11,7 @@ from plenary import audit
 from plenary.extensions import db
 from plenary.models import Event, utcnow
 
-from .models import Delegation, DelegationState, HeadLevel
+from .models import Delegation, HeadLevel
 
 
 def current_event(today: date | None = None) -> Event | None:
@@ -67,16 +67,14 @@ def delegation_for(event: Event, country_id: int | None, organisation_id: int | 
 
 def record_answer(delegation: Delegation, *, participates: bool, actor: str, **details) -> None:
     """The focal point's answer: the State will take part (and how), or declines."""
+    delegation.participates = participates
     if participates:
-        if delegation.state in (DelegationState.INVITED, DelegationState.DECLINED,
-                                DelegationState.CANCELLED):  # fmt: skip
-            delegation.state = DelegationState.INTERESTED
         delegation.head_level = HeadLevel(details["head_level"])
         delegation.speaking_request = bool(details.get("speaking_request"))
         delegation.focal_point_name = (details.get("focal_point_name") or "").strip()
         delegation.focal_point_email = (details.get("focal_point_email") or "").strip().lower()
     else:
-        delegation.state = DelegationState.DECLINED
+        delegation.head_level = None
         delegation.speaking_request = False
     delegation.comment = (details.get("comment") or "").strip()
     delegation.answered_at = utcnow()

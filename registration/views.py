@@ -81,8 +81,7 @@ def delegation_answer(token: str):
         db.session.commit()
         form = AnswerForm(
             data={
-                "participation": {"declined": "no"}.get(delegation.state.value)
-                or ("yes" if delegation.answered else None),
+                "participation": {True: "yes", False: "no"}.get(delegation.participates),
                 "head_level": delegation.head_level.value if delegation.head_level else "",
                 "speaking_request": delegation.speaking_request,
                 "focal_point_name": delegation.focal_point_name,
