@@ -1,7 +1,7 @@
 """The registration area's emails, in the recipient's language, handed to the outbox.
 
 Each function takes plain values (names, addresses, the event) so that the focal point's
-flow and the Secretariat's review build the same messages; `registration.notify` maps the
+flow and the Secretariat's review build the same messages; `registration.mailing` maps the
 models onto them.
 """
 

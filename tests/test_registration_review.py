@@ -4,8 +4,8 @@ speakers list, exports, reminders; staff only."""
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -205,7 +205,8 @@ def test_a_change_by_the_secretariat_is_kept_with_old_and_new_values(client, sta
     response = submit(client, page, given_name="Maria", family_name="Mets",
                       email="maria.mets@example.org", language="fr", role="adviser",
                       attendance="online", reason="Asked by the mission by phone")  # fmt: skip
-    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)', response.get_data(as_text=True))
+    errors = re.findall(r'class="error"[^>]*>([^<]*)', response.get_data(as_text=True))
+    assert response.status_code == 302, errors
     db.session.refresh(world.member)
     assert (world.member.given_name, world.member.role.value) == ("Maria", "adviser")
     change = db.session.scalars(select(DelegationChange)).all()[-1]
