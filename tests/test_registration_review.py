@@ -386,3 +386,37 @@ def test_the_queue_costs_the_same_queries_for_more_delegations(client, staff, wo
     page = client.get(queue_url(world)).get_data(as_text=True)
     assert "Japan" in page
     assert len(statements) == few
+
+
+def test_an_approved_delegate_receives_badge_qr_calendar_and_visa_letter_by_smtp(
+    app, client, staff, world, smtp
+):
+    from icalendar import Calendar
+    from pypdf import PdfReader
+
+    from tests.test_outbox import use_smtp
+    from tests.test_registration_emails import decode_qr
+
+    use_smtp(app, smtp)
+    world.member.visa_letter_needed = True
+    world.member.language = "ru"
+    db.session.commit()
+    base = f"/secretariat/events/{world.event.id}"
+    submit(client, f"{base}/delegations/{world.estonia.id}",
+           f"{base}/delegates/{world.member.id}/approve")  # fmt: skip
+    db.session.refresh(world.member)
+    badge = world.member.badge_number
+    assert badge
+    [received] = smtp.wait_for(1)
+    message = received.message
+    assert received.recipients == ["mets@example.org"]
+    assert badge in message["Subject"] and "Регистрация подтверждена" in message["Subject"]
+    files = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    assert decode_qr(files[f"badge-{badge}.png"]) == badge
+    ics = files["dialogue.ics"]
+    [entry] = Calendar.from_ical(ics if isinstance(ics, bytes) else ics.encode()).walk("VEVENT")
+    assert str(entry.decoded("dtstart")) == "2026-07-06"
+    visa = PdfReader(io.BytesIO(files[f"visa-support-letter-{badge}.pdf"]))
+    russian, english = (" ".join(page.extract_text().split()) for page in visa.pages)
+    assert "Посольство или консульство – Швейцария" in russian
+    assert "Mari Mets" in english and badge in english
