@@ -74,13 +74,13 @@ def sign_up(
     )
     if place is not None and place.state != PlaceState.CANCELLED:
         return place
+    # Someone already waiting keeps their turn: a newcomer never passes the line.
+    line = _first_waiting(session)
     if place is None:
-        place = SideEventPlace(session=session, delegate=delegate)
+        place = SideEventPlace(session=session, delegate=delegate, state=PlaceState.WAITING)
         db.session.add(place)
     place.requested_at = utcnow()
     place.cancelled_at = None
-    # Someone already waiting keeps their turn: a newcomer never passes the line.
-    line = _first_waiting(session)
     if line is None and _take_place(session):
         place.state = PlaceState.CONFIRMED
         place.confirmed_at = utcnow()
@@ -92,21 +92,21 @@ def sign_up(
     return place
 
 
-def _first_waiting(session: EventSession) -> SideEventPlace | None:
-    return db.session.scalar(
+def _first_waiting(session: EventSession, lock: bool = False) -> SideEventPlace | None:
+    query = (
         select(SideEventPlace)
         .where(SideEventPlace.session_id == session.id, SideEventPlace.state == PlaceState.WAITING)
         .order_by(SideEventPlace.requested_at, SideEventPlace.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
     )
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def promote_waiting(session: EventSession) -> list[SideEventPlace]:
     """Fill free places from the waiting list, in order; each person promoted is emailed."""
     promoted = []
     while True:
-        waiting = _first_waiting(session)
+        waiting = _first_waiting(session, lock=True)
         if waiting is None or not _take_place(session):
             break
         waiting.state = PlaceState.CONFIRMED
