@@ -244,6 +244,46 @@ def send_waitlist_promotion(
     )  # fmt: skip
 
 
+def send_cancellation(
+    *,
+    event: Event,
+    language: str,
+    recipients: Sequence[str],
+    recipient_name: str,
+    party: str,
+    subject_ref: str,
+    whole_delegation: bool,
+    reason: str = "",
+) -> OutboxMessage:
+    """The registration of a delegation (to its focal point) or of a person is cancelled."""
+    language = language_of(language)
+    return _send(
+        "cancellation", "cancellation", language, recipients, subject_ref, event,
+        recipient_name=recipient_name, party=party, whole_delegation=whole_delegation,
+        reason=reason,
+    )  # fmt: skip
+
+
+def send_self_registration_decision(
+    *,
+    event: Event,
+    language: str,
+    recipients: Sequence[str],
+    recipient_name: str,
+    party: str,
+    subject_ref: str,
+    accepted: bool,
+    reason: str = "",
+) -> OutboxMessage:
+    """To a national: their focal point took them into the delegation, or did not."""
+    language = language_of(language)
+    return _send(
+        "self_registration_decision", "self_registration_decision", language, recipients,
+        subject_ref, event, recipient_name=recipient_name, party=party, accepted=accepted,
+        reason=reason,
+    )  # fmt: skip
+
+
 def in_language(language: str, text) -> str:
     """A lazily translated label (or plain text) in the recipient's language."""
     with force_locale(babel_locale(language_of(language))):

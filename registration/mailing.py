@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from plenary import outbox
@@ -14,7 +13,7 @@ from plenary.i18n import lazy_gettext as _l
 from plenary.links import external_url
 from plenary.models import OutboxMessage, utcnow
 
-from . import emails
+from . import access, emails
 from .models import Attendance, Delegate, Delegation, SideEventPlace
 from .visa import VisaLetterFacts, render_visa_letter_pdf
 
@@ -23,55 +22,37 @@ _ROLES = {"head": _l("head of delegation"), "deputy": _l("deputy head"), "member
           "adviser": _l("adviser")}  # fmt: skip
 
 
-def focal_point_language(delegation: Delegation) -> str:
-    """The language of the office that answered for the State, else English."""
-    addressee_id = delegation.answered_by_addressee_id
-    if addressee_id is not None:
-        from invitations.models import Addressee  # the directory belongs to invitations
+def _offices(delegation: Delegation) -> list:
+    """The live invitations of the State's offices, the one that answered last first."""
+    offices = access.offices_of(
+        delegation.event_id, delegation.country_id, delegation.organisation_id
+    )
+    answered = delegation.answered_by_addressee_id
+    return sorted(offices, key=lambda invitation: invitation.addressee_id != answered)
 
-        addressee = db.session.get(Addressee, addressee_id)
-        if addressee is not None and addressee.language in LANGUAGES:
-            return addressee.language
-    return DEFAULT_LANGUAGE
+
+def focal_point_language(delegation: Delegation) -> str:
+    """The language of the office that answered for the State (else of its first office)."""
+    offices = _offices(delegation)
+    language = offices[0].language if offices else DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def focal_point_recipients(delegation: Delegation) -> list[str]:
-    """The focal point's address, else the addresses of the office that answered."""
+    """The focal point's address, else the addresses of the State's offices."""
     if delegation.focal_point_email:
         return [delegation.focal_point_email]
-    if delegation.answered_by_addressee_id is not None:
-        from invitations.models import Addressee
-
-        addressee = db.session.get(Addressee, delegation.answered_by_addressee_id)
-        if addressee is not None:
-            return list(addressee.recipients)
-    return []
+    addresses = [address for office in _offices(delegation)
+                 for address in office.addressee.recipients]  # fmt: skip
+    return list(dict.fromkeys(addresses))
 
 
 def focal_point_url(delegation: Delegation) -> str:
-    """The focal point's personal link: that of the invitation of the office that answered."""
-    from invitations.models import Addressee, Circular, Invitation
-    from invitations.notifications import invitation_url
-
-    party = (
-        Addressee.country_id == delegation.country_id
-        if delegation.country_id is not None
-        else Addressee.organisation_id == delegation.organisation_id
-    )
-    invitation = db.session.scalar(
-        select(Invitation)
-        .join(Circular, Invitation.circular_id == Circular.id)
-        .join(Addressee, Invitation.addressee_id == Addressee.id)
-        .where(Circular.event_id == delegation.event_id, party)
-        .order_by(
-            (Invitation.addressee_id == delegation.answered_by_addressee_id).desc(),
-            Invitation.id.desc(),
-        )
-        .limit(1)
-    )
-    if invitation is None:
+    """The focal point's personal link (that of the office that answered), else the site."""
+    offices = _offices(delegation)
+    if not offices:
         return external_url("registration.event_home")
-    return invitation_url(invitation)
+    return access.focal_url(offices[0])
 
 
 def _days(delegate: Delegate) -> list[date]:
@@ -204,6 +185,56 @@ def send_incomplete_reminder(delegation: Delegation, missing: list):
         missing=[emails.in_language(language, item) for item in missing],
         url=focal_point_url(delegation),
         subject_ref=f"delegation:{delegation.id}",
+    )
+
+
+def send_delegation_cancellation(delegation: Delegation):
+    """To the focal point: the delegation's registration is cancelled."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    return emails.send_cancellation(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegation:{delegation.id}",
+        whole_delegation=True,
+        reason=delegation.decision_reason,
+    )
+
+
+def send_delegate_cancellation(delegate: Delegate) -> OutboxMessage:
+    """To the person: their registration is cancelled."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return emails.send_cancellation(
+        event=delegation.event,
+        language=language,
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegate:{delegate.id}",
+        whole_delegation=False,
+        reason=delegate.decision_reason,
+    )
+
+
+def send_self_registration_decision(delegate: Delegate, accepted: bool, reason: str = ""):
+    """To a national: the focal point's decision on their self-registration."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return emails.send_self_registration_decision(
+        event=delegation.event,
+        language=language,
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegate:{delegate.id}",
+        accepted=accepted,
+        reason=reason,
     )
 
 

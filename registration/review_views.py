@@ -19,7 +19,8 @@ from plenary.extensions import db
 from plenary.forms import ConfirmForm
 from plenary.models import AuditEntry, Event
 
-from . import bp, decisions, exports, reminders, review, speakers
+from . import bp, decisions, delegations, exports, reminders, review, speakers
+from .errors import RegistrationError
 from .forms import HEAD_LEVELS
 from .models import Delegate, Delegation, DelegationState
 from .review_forms import DelegateEditForm, DelegationEditForm, RejectForm, SpeakerMoveForm
@@ -126,14 +127,14 @@ def delegation_approve(event_id: int, delegation_id: int):
     delegation = _delegation(event, delegation_id)
     if ConfirmForm().validate_on_submit():
         try:
-            count = decisions.approve_delegation(delegation, current_user)
-        except decisions.DecisionRefused as refusal:
+            approved = delegations.approve_delegation(delegation, current_user)
+        except RegistrationError as refusal:
             db.session.rollback()
             flash(str(refusal.message), "error")
         else:
             db.session.commit()
             flash(_("The delegation is approved; %(count)d confirmations are on their way.",
-                    count=count), "success")  # fmt: skip
+                    count=len(approved)), "success")  # fmt: skip
     return _back(event, delegation_id)
 
 
@@ -146,8 +147,8 @@ def delegation_reject(event_id: int, delegation_id: int):
     if not form.validate_on_submit():
         return _show(event, delegation, reject=form, status=400)
     try:
-        decisions.reject_delegation(delegation, current_user, form.reason.data)
-    except decisions.DecisionRefused as refusal:
+        delegations.reject_delegation(delegation, current_user, form.reason.data.strip())
+    except RegistrationError as refusal:
         db.session.rollback()
         flash(str(refusal.message), "error")
     else:
@@ -180,8 +181,8 @@ def delegate_approve(event_id: int, delegate_id: int):
     delegate = _delegate(event, delegate_id)
     if ConfirmForm().validate_on_submit():
         try:
-            decisions.approve_delegate(delegate, current_user)
-        except decisions.DecisionRefused as refusal:
+            delegations.approve_delegate(delegate, current_user)
+        except RegistrationError as refusal:
             db.session.rollback()
             flash(str(refusal.message), "error")
         else:
@@ -200,9 +201,12 @@ def delegate_reject(event_id: int, delegate_id: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for the rejection."), "error")
         return _back(event, delegate.delegation_id)
+    if not form.reason.data.strip():
+        flash(_("Give the reason for the rejection."), "error")
+        return _back(event, delegate.delegation_id)
     try:
-        decisions.reject_delegate(delegate, current_user, form.reason.data)
-    except decisions.DecisionRefused as refusal:
+        delegations.reject_delegate(delegate, current_user, form.reason.data.strip())
+    except RegistrationError as refusal:
         db.session.rollback()
         flash(str(refusal.message), "error")
     else:
