@@ -65,6 +65,7 @@ def test_changes_after_submission_are_confirmed_once_and_marked(delegation):
     delegations.add_delegate(delegation, person(2), actor=ACTOR)
     db.session.commit()
     first, again = messages("acknowledgement")
+    assert "Inscription reçue" in first.subject
     assert "Modifications reçues" in again.subject
     assert "Given2 Family2" in again.text_body
     changes = db.session.scalars(select(DelegationChange)).all()
