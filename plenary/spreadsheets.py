@@ -59,25 +59,31 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
     sheet = workbook.create_sheet(_sheet_name(sheet_title))
     bold = Font(bold=True)
 
-    def cells(values: Sequence[Any], font: Font | None = None) -> list[WriteOnlyCell]:
-        written = []
+    def text_cell(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=text)
+        # openpyxl takes a text starting with "=" for a formula: mark it a string, quoted.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    def cells(values: Sequence[Any]) -> list[Any]:
+        # Plain values are written as they are (fast); only risky text gets a styled cell.
+        written: list[Any] = []
         for value in values:
-            cell = WriteOnlyCell(sheet)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                cell.value = value
-            else:
-                text = cell_text(value)
-                cell.value = text
-                # openpyxl takes a text starting with "=" for a formula: mark it a string.
-                cell.data_type = "s"
-                if text.startswith(FORMULA_STARTS):
-                    cell.quotePrefix = True
-            if font is not None:
-                cell.font = font
-            written.append(cell)
+                written.append(value)
+                continue
+            text = cell_text(value)
+            written.append(text_cell(text) if text.startswith(FORMULA_STARTS) else text)
         return written
 
-    sheet.append(cells(header, bold))
+    header_cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=cell_text(value))
+        cell.data_type = "s"
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
         sheet.append(cells(row))
     output = io.BytesIO()

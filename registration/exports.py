@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
 
 from plenary.extensions import db
 from plenary.models import Country, Event, Organisation
@@ -48,50 +47,90 @@ def _party(delegation: Delegation) -> tuple[str, str, str]:
     return organisation.acronym, organisation.name("en"), ""
 
 
+def _party_columns():
+    """Code, English name and region of a delegation's country or organisation, in SQL."""
+    return (
+        func.coalesce(Country.code, Organisation.acronym),
+        Country.names,
+        Organisation.names,
+        Country.region,
+    )
+
+
+def _party_values(code, country_names, organisation_names, region) -> list[Any]:
+    names = country_names or organisation_names or {}
+    return [code, names.get("en") or next(iter(names.values()), ""), region or ""]
+
+
 def _ordered(query):
     return query.outerjoin(Country, Delegation.country_id == Country.id).outerjoin(
         Organisation, Delegation.organisation_id == Organisation.id
     )
 
 
+def _enum(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
 def delegation_rows(event: Event) -> Iterator[list[Any]]:
-    delegations = db.session.scalars(
-        _ordered(select(Delegation))
-        .where(Delegation.event_id == event.id)
-        .options(joinedload(Delegation.country), joinedload(Delegation.organisation))
-        .order_by(Country.code, Organisation.acronym, Delegation.id)
+    """One row a delegation, read as plain columns (no objects: 2,000 rows stay fast)."""
+    query = _ordered(
+        select(
+            *_party_columns(),
+            Delegation.state,
+            Delegation.participates,
+            Delegation.head_level,
+            Delegation.speaking_request,
+            Delegation.speaking_requested_at,
+            Delegation.panel_interest,
+            Delegation.networking_interest,
+            Delegation.contribution_offer,
+            Delegation.public_list_consent,
+            Delegation.focal_point_name,
+            Delegation.focal_point_email,
+            Delegation.delegate_count,
+            Delegation.note_verbale_id.is_not(None),
+            Delegation.submitted_at,
+            Delegation.approved_at,
+            Delegation.decision_reason,
+            Delegation.comment,
+        )
     )
-    for delegation in delegations:
-        yield [
-            *_party(delegation), delegation.state, delegation.participates,
-            delegation.head_level, delegation.speaking_request,
-            delegation.speaking_requested_at, delegation.panel_interest,
-            delegation.networking_interest, delegation.contribution_offer,
-            delegation.public_list_consent, delegation.focal_point_name,
-            delegation.focal_point_email, delegation.delegate_count,
-            delegation.note_verbale_id is not None, delegation.submitted_at,
-            delegation.approved_at, delegation.decision_reason, delegation.comment,
-        ]  # fmt: skip
+    query = query.where(Delegation.event_id == event.id).order_by(
+        Country.code, Organisation.acronym, Delegation.id
+    )
+    for row in db.session.execute(query):
+        yield [*_party_values(*row[:4]), *(_enum(value) for value in row[4:])]
+
+
+def _parties(event: Event) -> dict[int, list[Any]]:
+    """Each delegation's code, English name and region (one query, a row a delegation)."""
+    query = _ordered(select(Delegation.id, *_party_columns())).where(
+        Delegation.event_id == event.id
+    )
+    return {row[0]: _party_values(*row[1:]) for row in db.session.execute(query)}
 
 
 def delegate_rows(event: Event) -> Iterator[list[Any]]:
-    rows = db.session.execute(
-        _ordered(select(Delegate, Delegation).join(Delegation, Delegate.delegation))
-        .where(Delegate.event_id == event.id)
-        .options(joinedload(Delegation.country), joinedload(Delegation.organisation))
-        .order_by(
-            Country.code, Organisation.acronym, Delegate.role, Delegate.family_name, Delegate.id
-        )
+    """One row a delegate, read as plain columns; the parties are read once, not per row."""
+    parties = _parties(event)
+    query = _ordered(
+        select(
+            Delegate.delegation_id, Delegate.badge_number, Delegate.honorific,
+            Delegate.given_name, Delegate.family_name, Delegate.function, Delegate.institution,
+            Delegate.email, Delegate.phone, Delegate.language, Delegate.role, Delegate.days,
+            Delegate.attendance, Delegate.accessibility_needs, Delegate.visa_letter_needed,
+            Delegate.self_registered, Delegate.state, Delegate.approved_at,
+            Delegate.decision_reason,
+        ).join(Delegation, Delegate.delegation_id == Delegation.id)
+    )  # fmt: skip
+    query = query.where(Delegate.event_id == event.id).order_by(
+        Country.code, Organisation.acronym, Delegate.role, Delegate.family_name, Delegate.id
     )
-    for delegate, delegation in rows:
-        yield [
-            *_party(delegation), delegate.badge_number, delegate.honorific, delegate.given_name,
-            delegate.family_name, delegate.function, delegate.institution, delegate.email,
-            delegate.phone, delegate.language, delegate.role, " ".join(delegate.days or []),
-            delegate.attendance, delegate.accessibility_needs, delegate.visa_letter_needed,
-            delegate.self_registered, delegate.state, delegate.approved_at,
-            delegate.decision_reason,
-        ]  # fmt: skip
+    for row in db.session.execute(query):
+        values = [_enum(value) for value in row[1:]]
+        values[10] = " ".join(values[10] or [])  # the days attended
+        yield [*parties.get(row[0], ["", "", ""]), *values]
 
 
 def speaker_rows(event: Event) -> Iterator[list[Any]]:
