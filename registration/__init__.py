@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
 
-from . import focal_views, labels, models, public_views, views  # noqa: E402,F401  (they register)
+from . import focal_views, labels, models, public_views, seed, views  # noqa: E402,F401  (they register)

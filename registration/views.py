@@ -30,6 +30,7 @@ def event_home():
         "registration/event_home.html",
         event=event,
         registration_open=event is not None and operations.registration_is_open(event),
+        demo_events=operations.open_demo_events(),
     )
 
 
