@@ -75,6 +75,8 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
             environ.get("REGISTRATION_REMINDER_INTERVAL_DAYS"), 7
         ),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
+        # `flask seed demo` sends the demo event's circular (its PDFs take a while to render).
+        "SEED_DEMO_INVITATIONS": _flag(environ.get("SEED_DEMO_INVITATIONS"), default=True),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
 
-from . import models, review_cli, review_models, review_views, views  # noqa: E402,F401  (tables and views register themselves)  # noqa: E402,F401
+from . import focal_views, labels, models, public_views, seed, views  # noqa: E402,F401  (they register)
+from . import review_cli, review_models, review_views  # noqa: E402,F401  (the Secretariat's review)

@@ -127,8 +127,14 @@ def lock_delegation(delegation: Delegation) -> Delegation:
 
 
 def check_version(delegation: Delegation, version: int | None) -> None:
-    """Refuse a form saved against an answer someone else has changed since it was shown."""
-    if version is not None and version != delegation.version:
+    """Refuse a form saved against an answer someone else has changed since it was shown.
+
+    Version 0 is a form shown before any answer existed.
+    """
+    if version == 0:
+        if delegation.answered_at is not None:
+            raise StaleAnswer()
+    elif version is not None and version != delegation.version:
         raise StaleAnswer()
 
 

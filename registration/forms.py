@@ -19,7 +19,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -53,45 +52,6 @@ HEAD_LEVELS = [
     SelectChoice(HeadLevel.PERMANENT_REPRESENTATIVE.value, _l("Permanent Representative")),
     SelectChoice(HeadLevel.SENIOR_OFFICIAL.value, _l("Senior official")),
 ]
-
-
-class AnswerForm(FlaskForm):
-    participation = RadioField(
-        _l("Will your delegation take part?"),
-        choices=[
-            SelectChoice("yes", _l("Yes, we intend to take part")),
-            SelectChoice("no", _l("No, we will not take part")),
-        ],
-        validators=[DataRequired(message=_l("Choose one of the two answers."))],
-    )
-    head_level = SelectField(
-        _l("Expected level of the head of delegation"),
-        choices=[SelectChoice("", "—"), *HEAD_LEVELS],
-        validators=[Optional()],
-    )
-    speaking_request = BooleanField(
-        _l("The Head of State or Government wishes to address the Dialogue")
-    )
-    focal_point_name = StringField(_l("Focal point: full name"), validators=[Length(max=200)])
-    focal_point_email = EmailField(
-        _l("Focal point: email"), validators=[Optional(), Email(), Length(max=254)]
-    )
-    comment = TextAreaField(_l("Comment for the Secretariat"), validators=[Length(max=2000)])
-    submit = SubmitField(_l("Send the answer"))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.participation.data == "yes":
-            if not self.head_level.data:
-                self.head_level.errors.append(_l("Choose the expected level."))
-                valid = False
-            if not (self.focal_point_name.data or "").strip():
-                self.focal_point_name.errors.append(_l("Give the focal point's name."))
-                valid = False
-            if not (self.focal_point_email.data or "").strip():
-                self.focal_point_email.errors.append(_l("Give the focal point's email."))
-                valid = False
-        return valid
 
 
 # --- the Secretariat's event editor ---------------------------------------------------------

@@ -21,7 +21,11 @@ def open_event(**fields):
     fields.setdefault("registration_closes_at", NOW + timedelta(days=10))
     fields.setdefault("max_delegation_size", 5)
     fields.setdefault("contributions_email", "contributions@example.org")
-    return make_event(**fields)
+    event = make_event(**fields)
+    # Held a month from now, so that links to it are still worth sending.
+    event.starts_on = (NOW + timedelta(days=30)).date()
+    event.ends_on = (NOW + timedelta(days=31)).date()
+    return event
 
 
 def invited_state(event, code="EE", emails=("ministry@example.ee", "mission@example.ee"),
