@@ -122,7 +122,7 @@ def _back(event: Event, delegation_id: int):
 
 @bp.post(f"{PREFIX}/delegations/<int:delegation_id>/approve")
 @staff_required
-def delegation_approve(event_id: int, delegation_id: int):
+def review_delegation_approve(event_id: int, delegation_id: int):
     event = _event(event_id)
     delegation = _delegation(event, delegation_id)
     if ConfirmForm().validate_on_submit():
@@ -140,7 +140,7 @@ def delegation_approve(event_id: int, delegation_id: int):
 
 @bp.post(f"{PREFIX}/delegations/<int:delegation_id>/reject")
 @staff_required
-def delegation_reject(event_id: int, delegation_id: int):
+def review_delegation_reject(event_id: int, delegation_id: int):
     event = _event(event_id)
     delegation = _delegation(event, delegation_id)
     form = RejectForm()
@@ -159,7 +159,7 @@ def delegation_reject(event_id: int, delegation_id: int):
 
 @bp.post(f"{PREFIX}/delegations/<int:delegation_id>/edit")
 @staff_required
-def delegation_update(event_id: int, delegation_id: int):
+def review_delegation_update(event_id: int, delegation_id: int):
     event = _event(event_id)
     delegation = _delegation(event, delegation_id)
     form = DelegationEditForm()
@@ -176,7 +176,7 @@ def delegation_update(event_id: int, delegation_id: int):
 
 @bp.post(f"{PREFIX}/delegates/<int:delegate_id>/approve")
 @staff_required
-def delegate_approve(event_id: int, delegate_id: int):
+def review_delegate_approve(event_id: int, delegate_id: int):
     event = _event(event_id)
     delegate = _delegate(event, delegate_id)
     if ConfirmForm().validate_on_submit():
@@ -194,7 +194,7 @@ def delegate_approve(event_id: int, delegate_id: int):
 
 @bp.post(f"{PREFIX}/delegates/<int:delegate_id>/reject")
 @staff_required
-def delegate_reject(event_id: int, delegate_id: int):
+def review_delegate_reject(event_id: int, delegate_id: int):
     event = _event(event_id)
     delegate = _delegate(event, delegate_id)
     form = RejectForm(prefix="delegate")
@@ -217,7 +217,7 @@ def delegate_reject(event_id: int, delegate_id: int):
 
 @bp.route(f"{PREFIX}/delegates/<int:delegate_id>/edit", methods=["GET", "POST"])
 @staff_required
-def delegate_edit(event_id: int, delegate_id: int):
+def review_delegate_edit(event_id: int, delegate_id: int):
     event = _event(event_id)
     delegate = _delegate(event, delegate_id)
     form = DelegateEditForm(
@@ -246,7 +246,7 @@ def delegate_edit(event_id: int, delegate_id: int):
 
 @bp.post(f"{PREFIX}/delegations/<int:delegation_id>/remind")
 @staff_required
-def delegation_remind(event_id: int, delegation_id: int):
+def review_delegation_remind(event_id: int, delegation_id: int):
     event = _event(event_id)
     delegation = _delegation(event, delegation_id)
     if ConfirmForm().validate_on_submit():
