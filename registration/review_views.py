@@ -19,11 +19,12 @@ from plenary.extensions import db
 from plenary.forms import ConfirmForm
 from plenary.models import AuditEntry, Event
 
-from . import bp, decisions, delegations, exports, reminders, review, speakers
+from . import bp, decisions, delegations, exports, files, mailing, reminders, review, speakers
 from .errors import RegistrationError
 from .forms import HEAD_LEVELS
-from .models import Delegate, Delegation, DelegationState
+from .models import Delegate, DelegateState, Delegation, DelegationState
 from .review_forms import DelegateEditForm, DelegationEditForm, RejectForm, SpeakerMoveForm
+from .visa import render_visa_letter_pdf, visa_filename
 
 PREFIX = "/secretariat/events/<int:event_id>"
 
@@ -319,6 +320,38 @@ def speaker_reset(event_id: int):
         db.session.commit()
         flash(_("The speakers list is back in order of level, then date of request."), "success")
     return redirect(url_for("registration.speaker_list", event_id=event.id))
+
+
+@bp.get(f"{PREFIX}/delegations/<int:delegation_id>/note-verbale")
+@staff_required
+def review_note_verbale(event_id: int, delegation_id: int):
+    delegation = _delegation(_event(event_id), delegation_id)
+    if delegation.note_verbale is None:
+        abort(404)
+    return files.download(delegation.note_verbale)
+
+
+@bp.get(f"{PREFIX}/delegates/<int:delegate_id>/photo")
+@staff_required
+def review_delegate_photo(event_id: int, delegate_id: int):
+    delegate = _delegate(_event(event_id), delegate_id)
+    if delegate.photo is None:
+        abort(404)
+    return files.download(delegate.photo)
+
+
+@bp.get(f"{PREFIX}/delegates/<int:delegate_id>/visa-letter.pdf")
+@staff_required
+def review_visa_letter(event_id: int, delegate_id: int):
+    """The visa support letter as the delegate receives it, for an approved delegate."""
+    delegate = _delegate(_event(event_id), delegate_id)
+    if delegate.state != DelegateState.APPROVED or not delegate.badge_number:
+        abort(404)
+    response = Response(render_visa_letter_pdf(mailing.visa_facts(delegate)),
+                        mimetype="application/pdf")  # fmt: skip
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=visa_filename(delegate.badge_number))  # fmt: skip
+    return response
 
 
 @bp.get(f"{PREFIX}/exports/<kind>.<file_format>")

@@ -46,7 +46,8 @@ def make_delegation(event, country, *, state=DelegationState.SUBMITTED, level="m
 def make_delegate(delegation, name="Mets", *, role="member", state=DelegateState.PENDING,
                   **fields) -> Delegate:  # fmt: skip
     delegate = Delegate(
-        delegation=delegation, event_id=delegation.event_id, honorific="Ms", given_name="Mari",
+        delegation=delegation, event_id=delegation.event_id, honorific="Ms",
+        given_name=fields.pop("given_name", "Mari"),
         family_name=name, email=fields.pop("email", f"{name.lower()}@example.org"), role=role,
         state=state, language=fields.pop("language", "en"),
         days=fields.pop("days", ["2026-07-06"]), **fields,
@@ -421,3 +422,62 @@ def test_an_approved_delegate_receives_badge_qr_calendar_and_visa_letter_by_smtp
     russian, english = (" ".join(page.extract_text().split()) for page in visa.pages)
     assert "Посольство или консульство – Швейцария" in russian
     assert "Mari Mets" in english and badge in english
+
+
+def test_staff_download_the_note_verbale_photo_and_visa_letter(client, staff, world):
+    from pypdf import PdfReader
+
+    from registration.models import StoredFile
+
+    base = f"/secretariat/events/{world.event.id}"
+    assert client.get(f"{base}/delegations/{world.estonia.id}/note-verbale").status_code == 404
+    pdf = b"%PDF-1.4 note verbale"
+    world.estonia.note_verbale = StoredFile(filename="note.pdf", content_type="application/pdf",
+                                            size=len(pdf), sha256="a" * 64, data=pdf)  # fmt: skip
+    world.member.visa_letter_needed = True
+    db.session.commit()
+    response = client.get(f"{base}/delegations/{world.estonia.id}/note-verbale")
+    assert response.get_data() == pdf
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    visa = f"{base}/delegates/{world.member.id}/visa-letter.pdf"
+    assert client.get(visa).status_code == 404  # not approved yet
+    delegations.approve_delegate(world.member, staff)
+    db.session.commit()
+    letter = PdfReader(io.BytesIO(client.get(visa).get_data()))
+    assert "Switzerland" in letter.pages[0].extract_text()
+    assert client.get(f"{base}/delegates/{world.member.id}/photo").status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/secretariat/")})
+    assert client.get(visa).status_code == 302  # signed out: to the sign-in page
+
+
+@pytest.mark.postgres
+def test_the_review_works_on_postgresql(tmp_path, postgres_url):
+    from flask_migrate import upgrade
+
+    from plenary import create_app
+    from tests.conftest import RequestClient, base_settings
+
+    app = create_app(base_settings(tmp_path, DATABASE_URL=postgres_url))
+    app.test_client_class = RequestClient
+    with app.app_context():
+        upgrade()
+        event = make_event()
+        estonia = make_delegation(event, make_country("EE"), level="minister", speaking=True)
+        kenya = make_delegation(event, make_country("KE"), level="head_of_state", speaking=True)
+        make_delegate(estonia, "Tamm", role="head", given_name="=1+2")
+        user = make_user("staff@example.org", Role.STAFF)
+        client = app.test_client()
+        sign_in(client, "staff@example.org")
+        base = f"/secretariat/events/{event.id}"
+        page = client.get(f"{base}/delegations?region=europe&level=minister&q=tamm")
+        assert "Estonia" in page.get_data(as_text=True) and "Kenya" not in page.get_data(
+            as_text=True
+        )
+        speakers.move_speaker(event, estonia.id, 1, "Host country", user)
+        db.session.commit()
+        assert [s.delegation.id for s in speakers.speakers(event)] == [estonia.id, kenya.id]
+        exported = client.get(f"{base}/exports/delegates.csv").get_data().decode("utf-8-sig")
+        assert "'=1+2" in exported
+        assert client.get(f"{base}/exports/speakers.xlsx").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
