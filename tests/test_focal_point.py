@@ -340,7 +340,7 @@ def test_expired_and_forged_links_get_a_clear_page(app, client):
 def test_staff_set_a_capacity_and_raising_it_serves_the_waiting_list(app, client):
     from plenary.models import EventSession
 
-    event, country, (ministry, _) = setup_state(app)
+    event, country, (_ministry, _) = setup_state(app)
     reception = side_event(event, capacity=1)
     delegation = delegations.ensure_delegation(event, country.id, None)
     people = [delegations.add_delegate(delegation, person(n), actor="t") for n in (1, 2)]
