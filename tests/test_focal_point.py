@@ -368,3 +368,22 @@ def event_zone(event):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(event.timezone)
+
+
+def test_the_secretariat_sees_each_states_answer(app, client):
+    event, _country, (ministry, _) = setup_state(app)
+    _latvia, (latvian, _) = invited_state(event, "LV", ("admin@example.lv", "mission@example.lv"),
+                                          circular=ministry.circular)  # fmt: skip
+    db.session.commit()
+    submit(client, link_of(ministry), **INTENT, speaking_request="y", comment="Two ministers")
+    submit(app.test_client(), link_of(latvian), participation="no")
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = text_of(staff.get(f"/secretariat/invitations/circulars/{ministry.circular_id}/states"))
+    estonia = page[page.index("Estonia") : page.index("Latvia")]
+    assert "Takes part" in estonia and "Minister" in estonia and "Kaja Tamm" in estonia
+    assert "Wishes to address the Dialogue" in estonia and "Two ministers" in estonia
+    latvia = page[page.index("Latvia") :]
+    assert "Declines" in latvia and "Takes part" not in latvia
+    assert f"/secretariat/invitations/{ministry.id}/link" in page
