@@ -31,6 +31,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -287,16 +288,41 @@ class SessionForm(FlaskForm):
     starts_at = _local_time_field(_l("Starts"), required=True)
     ends_at = _local_time_field(_l("Ends"), required=True)
     room = StringField(_l("Room"), validators=[Length(max=100)])
+    capacity = IntegerField(
+        _l("Places (panels and networking events that delegates sign up for)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Give a number from 1 to 100,000.")),
+        ],
+    )
     submit = SubmitField(_l("Save the session"))
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, event: Event, item: EventSession | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
+        self.item = item
         self.utc_times: dict[str, datetime | None] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         valid = _title_given(self) and valid
+        taken = self.item.places_taken if self.item is not None else 0
+        if (
+            self.capacity.data is not None
+            and not self.capacity.errors
+            and self.capacity.data < taken
+        ):
+            self.capacity.errors.append(
+                _l("%(count)d places are already taken: give at least that many.", count=taken)
+            )
+            valid = False
+        if self.capacity.data is None and taken:
+            self.capacity.errors.append(
+                _l("%(count)d places are already taken: give at least that many.", count=taken)
+            )
+            valid = False
         starts, ends = self.starts_at.data, self.ends_at.data
         if starts is None or ends is None or self.starts_at.errors or self.ends_at.errors:
             return False
@@ -327,6 +353,7 @@ class SessionForm(FlaskForm):
             starts_at=self.utc_times["starts_at"],
             ends_at=self.utc_times["ends_at"],
             room=(self.room.data or "").strip(),
+            capacity=self.capacity.data,
         )
 
 
@@ -340,7 +367,9 @@ def session_form(event: Event, item: EventSession | None) -> SessionForm:
         return SessionForm(event=event)
     return SessionForm(
         event=event,
+        item=item,
         data={
+            "capacity": item.capacity,
             "kind": item.kind.value,
             "starts_at": events.utc_to_local(item.starts_at, event.timezone),
             "ends_at": events.utc_to_local(item.ends_at, event.timezone),

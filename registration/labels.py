@@ -29,7 +29,10 @@ CHANGES = {
 }
 
 
-@bp.context_processor
+_HEAD_LEVELS = {choice.value: choice.label for choice in HEAD_LEVELS}
+
+
+@bp.app_context_processor
 def registration_labels() -> dict[str, Any]:
     return {
         "roles": {choice.value: choice.label for choice in ROLES},
@@ -38,4 +41,5 @@ def registration_labels() -> dict[str, Any]:
         "delegate_states": DELEGATE_STATES,
         "change_labels": CHANGES,
         "now_utc": utcnow(),
+        "head_level_label": lambda value: _HEAD_LEVELS.get(value, value),
     }

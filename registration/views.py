@@ -148,7 +148,11 @@ def _back_to_event(event: Event):
 def session_edit(event_id: int, session_id: int | None = None):
     event = _event_or_404(event_id)
     item = _part_of(event, EventSession, session_id)
-    form = SessionForm(event=event) if request.method == "POST" else session_form(event, item)
+    form = (
+        SessionForm(event=event, item=item)
+        if request.method == "POST"
+        else session_form(event, item)
+    )
     if form.validate_on_submit():
         events.save_session(event, item, form.details(), current_user)
         db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from invitations.models import Invitation
 from plenary.extensions import db
@@ -66,8 +66,8 @@ def side_event(event, capacity=2, title="Networking reception"):
         event=event,
         kind=SessionKind.NETWORKING,
         title={"en": title, "fr": "Réception"},
-        starts_at=datetime(2026, 7, 6, 17, tzinfo=UTC),
-        ends_at=datetime(2026, 7, 6, 19, tzinfo=UTC),
+        starts_at=datetime.combine(event.starts_on, time(15), UTC),
+        ends_at=datetime.combine(event.starts_on, time(17), UTC),
         capacity=capacity,
     )
     db.session.add(session)

@@ -335,3 +335,55 @@ def test_expired_and_forged_links_get_a_clear_page(app, client):
     assert client.get("/delegation/forged").status_code == 404
     assert "Ask for a new link" in text_of(client.get("/delegation/forged"))
     assert NOW  # the helpers' clock is timezone-aware
+
+
+def test_staff_set_a_capacity_and_raising_it_serves_the_waiting_list(app, client):
+    from plenary.models import EventSession
+
+    event, country, (_ministry, _) = setup_state(app)
+    reception = side_event(event, capacity=1)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    people = [delegations.add_delegate(delegation, person(n), actor="t") for n in (1, 2)]
+    from registration import side_events
+
+    places = [side_events.sign_up(reception, p, actor="t") for p in people]
+    db.session.commit()
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = f"/secretariat/events/{event.id}/sessions/{reception.id}"
+    starts = reception.starts_at.astimezone(event_zone(event)).strftime("%Y-%m-%dT%H:%M")
+    ends = reception.ends_at.astimezone(event_zone(event)).strftime("%Y-%m-%dT%H:%M")
+    fields = {"kind": "networking", "starts_at": starts, "ends_at": ends,
+              "texts_en-title": "Networking reception"}  # fmt: skip
+    refused = submit(staff, page, **fields, capacity="0")
+    assert refused.status_code == 400 and 'id="capacity-error"' in text_of(refused)
+    assert submit(staff, page, **fields, capacity="2").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(EventSession, reception.id).capacity == 2
+    assert places[1].state.value == "confirmed"
+
+
+def event_zone(event):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(event.timezone)
+
+
+def test_the_secretariat_sees_each_states_answer(app, client):
+    event, _country, (ministry, _) = setup_state(app)
+    _latvia, (latvian, _) = invited_state(event, "LV", ("admin@example.lv", "mission@example.lv"),
+                                          circular=ministry.circular)  # fmt: skip
+    db.session.commit()
+    submit(client, link_of(ministry), **INTENT, speaking_request="y", comment="Two ministers")
+    submit(app.test_client(), link_of(latvian), participation="no")
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = text_of(staff.get(f"/secretariat/invitations/circulars/{ministry.circular_id}/states"))
+    estonia = page[page.index("Estonia") : page.index("Latvia")]
+    assert "Takes part" in estonia and "Minister" in estonia and "Kaja Tamm" in estonia
+    assert "Wishes to address the Dialogue" in estonia and "Two ministers" in estonia
+    latvia = page[page.index("Latvia") :]
+    assert "Declines" in latvia and "Takes part" not in latvia
+    assert f"/secretariat/invitations/{ministry.id}/link" in page
