@@ -23,7 +23,7 @@ from plenary.countries import REGIONS
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.models import Country, Organisation, User
-from registration.models import ANSWERED_STATES, Delegation
+from registration.models import Delegation
 
 from .models import Addressee, AddresseeKind
 
@@ -251,7 +251,7 @@ def answered_condition(event_id: int | None):
         return false()
     return exists().where(
         Delegation.event_id == event_id,
-        Delegation.state.in_(list(ANSWERED_STATES)),
+        Delegation.participates.is_not(None),
         or_(
             and_(Addressee.country_id.is_not(None), Delegation.country_id == Addressee.country_id),
             and_(

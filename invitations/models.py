@@ -210,6 +210,9 @@ class Invitation(db.Model):
     reminder_count: Mapped[int] = mapped_column(default=0)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The personal link carries this number: reissuing a link raises it, so older links stop.
+    link_version: Mapped[int] = mapped_column(default=1)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circular: Mapped[Circular] = relationship()
     addressee: Mapped[Addressee] = relationship()

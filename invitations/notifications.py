@@ -21,6 +21,8 @@ def invitation_url(invitation: Invitation) -> str:
     addressee = invitation.addressee
     payload = {
         "invitation": invitation.id,
+        # Reissuing the link raises the version; older links then stop (registration.access).
+        "v": invitation.link_version,
         "event": invitation.circular.event_id,
         "country": addressee.country_id,
         "organisation": addressee.organisation_id,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from plenary import audit
 from plenary.extensions import db
 from plenary.models import Country, Event, OutboxMessage, OutboxState, User, utcnow
+from registration.models import Delegation
 
 from . import letters, merge, notifications
 from .directory import answered_condition
@@ -347,6 +348,8 @@ class StateFollowUp:
     mail_states: list[str]
     opened: bool
     answered: bool
+    # The State's delegation for the event: its answer, level, wishes and focal point.
+    delegation: Delegation | None = None
 
 
 def follow_up_by_state(circular: Circular) -> list[StateFollowUp]:
@@ -366,6 +369,13 @@ def follow_up_by_state(circular: Circular) -> list[StateFollowUp]:
         entry.mail_states.append("unreachable" if invitation.unreachable else str(mail_state))
         entry.opened = entry.opened or invitation.first_opened_at is not None
         entry.answered = entry.answered or bool(answered)
+    delegations = db.session.scalars(
+        select(Delegation).where(
+            Delegation.event_id == circular.event_id, Delegation.country_id.in_(list(by_country))
+        )
+    )
+    for delegation in delegations:
+        by_country[delegation.country_id].delegation = delegation
     return sorted(by_country.values(), key=lambda entry: entry.country.name())
 
 

@@ -48,6 +48,7 @@ def seed_demo() -> None:
     """Seed the demo event, Member States and admin (safe to run twice)."""
     for line in seed.seed_demo():
         click.echo(line)
+    jobs.wait_for_background_tasks()  # the demo's emails, sent in-process on the embedded default
 
 
 @outbox_cli.command("sweep")

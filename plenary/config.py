@@ -84,7 +84,13 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         # Beat starts again, this often, a dispatch left in the sending state.
         "DISPATCH_RESUME_SECONDS": _int(environ.get("DISPATCH_RESUME_SECONDS"), 60),
         "REMINDER_DAYS_BEFORE_DEADLINE": _int(environ.get("REMINDER_DAYS_BEFORE_DEADLINE"), 7),
+        # An incomplete delegation's focal point is reminded at most once in this many days.
+        "REGISTRATION_REMINDER_INTERVAL_DAYS": _int(
+            environ.get("REGISTRATION_REMINDER_INTERVAL_DAYS"), 7
+        ),
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
+        # `flask seed demo` sends the demo event's circular (its PDFs take a while to render).
+        "SEED_DEMO_INVITATIONS": _flag(environ.get("SEED_DEMO_INVITATIONS"), default=True),
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
         # How many proxies (load balancer, nginx) stand before the app and append to
         # X-Forwarded-For; 0 trusts the header not at all.

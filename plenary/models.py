@@ -158,6 +158,8 @@ class Event(db.Model):
     inquiry_email: Mapped[str] = mapped_column(String(254), default="")
     contributions_email: Mapped[str] = mapped_column(String(254), default="")
     published: Mapped[bool] = mapped_column(default=True)
+    # Seeded for the demo (an event open on the day it is seeded), so that it can be told apart.
+    demo: Mapped[bool] = mapped_column(default=False)
 
     sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
@@ -199,10 +201,20 @@ class EventSession(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room: Mapped[str] = mapped_column(String(100), default="")
+    # Side events delegates sign up for: places, and the places taken (registration's counter).
+    capacity: Mapped[int | None]
+    places_taken: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="positive_capacity"),
+        CheckConstraint(
+            "places_taken >= 0 AND (capacity IS NULL OR places_taken <= capacity)",
+            name="places_within_capacity",
+        ),
+    )
 
     def title_in(self, language: str | None = None) -> str:
         return pick(self.title, language)

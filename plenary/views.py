@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -44,7 +44,17 @@ def language_set(code: str):
     if code not in LANGUAGES:
         abort(404)
     session["lang"] = code
-    return redirect(_safe_next(request.args.get("next"), url_for("registration.event_home")))
+    target = _safe_next(request.args.get("next"), url_for("registration.event_home"))
+    return redirect(_without_lang(target))
+
+
+def _without_lang(target: str) -> str:
+    """The path without its ?lang=, which would otherwise win over the language just chosen."""
+    parts = urlsplit(target)
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    )
+    return urlunsplit(("", "", parts.path, query, parts.fragment))
 
 
 @site.get("/preview-link")

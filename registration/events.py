@@ -21,6 +21,8 @@ from plenary.extensions import db
 from plenary.i18n import lazy_gettext as _l
 from plenary.models import Event, EventSession, LinkedEvent, SessionKind, User
 
+from . import side_events
+
 DEFAULT_TIMEZONE = "Europe/Zurich"
 
 
@@ -97,6 +99,7 @@ class SessionDetails:
     starts_at: datetime
     ends_at: datetime
     room: str
+    capacity: int | None = None
 
 
 @dataclass
@@ -274,6 +277,8 @@ def save_session(
     """Add a session to the programme, or change one."""
     item = item or EventSession(event=event)
     _save_part(event, item, asdict(details), "session", user)
+    if item.capacity is not None:
+        side_events.promote_waiting(item)  # a larger capacity serves the waiting list
     return item
 
 

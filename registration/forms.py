@@ -16,6 +16,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -28,6 +29,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -44,50 +46,12 @@ from .models import HeadLevel
 HEAD_LEVELS = [
     SelectChoice(HeadLevel.HEAD_OF_STATE.value, _l("Head of State")),
     SelectChoice(HeadLevel.HEAD_OF_GOVERNMENT.value, _l("Head of Government")),
+    SelectChoice(HeadLevel.VICE_PRESIDENT.value, _l("Vice-President")),
     SelectChoice(HeadLevel.MINISTER.value, _l("Minister")),
-    SelectChoice(HeadLevel.DEPUTY_MINISTER.value, _l("Deputy Minister")),
-    SelectChoice(HeadLevel.AMBASSADOR.value, _l("Ambassador / Permanent Representative")),
+    SelectChoice(HeadLevel.VICE_MINISTER.value, _l("Vice-Minister")),
+    SelectChoice(HeadLevel.PERMANENT_REPRESENTATIVE.value, _l("Permanent Representative")),
     SelectChoice(HeadLevel.SENIOR_OFFICIAL.value, _l("Senior official")),
 ]
-
-
-class AnswerForm(FlaskForm):
-    participation = RadioField(
-        _l("Will your delegation take part?"),
-        choices=[
-            SelectChoice("yes", _l("Yes, we intend to take part")),
-            SelectChoice("no", _l("No, we will not take part")),
-        ],
-        validators=[DataRequired(message=_l("Choose one of the two answers."))],
-    )
-    head_level = SelectField(
-        _l("Expected level of the head of delegation"),
-        choices=[SelectChoice("", "—"), *HEAD_LEVELS],
-        validators=[Optional()],
-    )
-    speaking_request = BooleanField(
-        _l("The Head of State or Government wishes to address the Dialogue")
-    )
-    focal_point_name = StringField(_l("Focal point: full name"), validators=[Length(max=200)])
-    focal_point_email = EmailField(
-        _l("Focal point: email"), validators=[Optional(), Email(), Length(max=254)]
-    )
-    comment = TextAreaField(_l("Comment for the Secretariat"), validators=[Length(max=2000)])
-    submit = SubmitField(_l("Send the answer"))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.participation.data == "yes":
-            if not self.head_level.data:
-                self.head_level.errors.append(_l("Choose the expected level."))
-                valid = False
-            if not (self.focal_point_name.data or "").strip():
-                self.focal_point_name.errors.append(_l("Give the focal point's name."))
-                valid = False
-            if not (self.focal_point_email.data or "").strip():
-                self.focal_point_email.errors.append(_l("Give the focal point's email."))
-                valid = False
-        return valid
 
 
 # --- the Secretariat's event editor ---------------------------------------------------------
@@ -323,16 +287,41 @@ class SessionForm(FlaskForm):
     starts_at = _local_time_field(_l("Starts"), required=True)
     ends_at = _local_time_field(_l("Ends"), required=True)
     room = StringField(_l("Room"), validators=[Length(max=100)])
+    capacity = IntegerField(
+        _l("Places (panels and networking events that delegates sign up for)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Give a number from 1 to 100,000.")),
+        ],
+    )
     submit = SubmitField(_l("Save the session"))
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, event: Event, item: EventSession | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
+        self.item = item
         self.utc_times: dict[str, datetime | None] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         valid = _title_given(self) and valid
+        taken = self.item.places_taken if self.item is not None else 0
+        if (
+            self.capacity.data is not None
+            and not self.capacity.errors
+            and self.capacity.data < taken
+        ):
+            self.capacity.errors.append(
+                _l("%(count)d places are already taken: give at least that many.", count=taken)
+            )
+            valid = False
+        if self.capacity.data is None and taken:
+            self.capacity.errors.append(
+                _l("%(count)d places are already taken: give at least that many.", count=taken)
+            )
+            valid = False
         starts, ends = self.starts_at.data, self.ends_at.data
         if starts is None or ends is None or self.starts_at.errors or self.ends_at.errors:
             return False
@@ -363,6 +352,7 @@ class SessionForm(FlaskForm):
             starts_at=self.utc_times["starts_at"],
             ends_at=self.utc_times["ends_at"],
             room=(self.room.data or "").strip(),
+            capacity=self.capacity.data,
         )
 
 
@@ -376,7 +366,9 @@ def session_form(event: Event, item: EventSession | None) -> SessionForm:
         return SessionForm(event=event)
     return SessionForm(
         event=event,
+        item=item,
         data={
+            "capacity": item.capacity,
             "kind": item.kind.value,
             "starts_at": events.utc_to_local(item.starts_at, event.timezone),
             "ends_at": events.utc_to_local(item.ends_at, event.timezone),

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from plenary.auth import admin_required, personal_link, public, staff_required
-from plenary.extensions import db, limiter
+from plenary.auth import admin_required, public, staff_required
+from plenary.extensions import db
 from plenary.forms import ConfirmForm
-from plenary.links import LinkExpired, LinkInvalid, read_token
-from plenary.models import Country, Event, EventSession, LinkedEvent, Organisation
-from plenary.signals import invitation_link_opened
+from plenary.models import Event, EventSession, LinkedEvent
 
 from . import bp, events, operations
 from .forms import (
-    AnswerForm,
     EventForm,
     LinkedEventForm,
     SessionForm,
@@ -24,9 +21,6 @@ from .forms import (
     session_form,
     session_kind_choices,
 )
-
-# The purpose of the personal links that circulars carry (see invitations.notifications).
-INVITATION_LINK = "invitation"
 
 
 @bp.get("/")
@@ -37,6 +31,7 @@ def event_home():
         "registration/event_home.html",
         event=event,
         registration_open=event is not None and operations.registration_is_open(event),
+        demo_events=operations.open_demo_events(),
     )
 
 
@@ -51,68 +46,6 @@ def event_show(slug: str):
         event=event,
         registration_open=operations.registration_is_open(event),
     )
-
-
-@bp.route("/delegation/<token>", methods=["GET", "POST"])
-@personal_link(INVITATION_LINK)
-@limiter.limit("60 per minute")
-def delegation_answer(token: str):
-    """The focal point's page, reached by the personal link of the circular."""
-    try:
-        payload = read_token(INVITATION_LINK, token)
-    except LinkExpired:
-        return render_template("auth/link_invalid.html", expired=True), 410
-    except LinkInvalid:
-        return render_template("auth/link_invalid.html", expired=False), 404
-    event = db.session.get(Event, payload.get("event"))
-    country = db.session.get(Country, payload["country"]) if payload.get("country") else None
-    organisation = (
-        db.session.get(Organisation, payload["organisation"])
-        if payload.get("organisation")
-        else None
-    )
-    if event is None or (country is None) == (organisation is None):
-        return render_template("auth/link_invalid.html", expired=False), 404
-    party = country.name() if country is not None else organisation.name()
-    actor = f"focal point ({country.code if country is not None else organisation.acronym})"
-    delegation = operations.delegation_for(
-        event, country.id if country else None, organisation.id if organisation else None
-    )
-    form = AnswerForm()
-    if request.method == "GET":
-        invitation_link_opened.send(current_app._get_current_object(), payload=payload)
-        db.session.commit()
-        form = AnswerForm(
-            data={
-                "participation": {"declined": "no"}.get(delegation.state.value)
-                or ("yes" if delegation.answered else None),
-                "head_level": delegation.head_level.value if delegation.head_level else "",
-                "speaking_request": delegation.speaking_request,
-                "focal_point_name": delegation.focal_point_name,
-                "focal_point_email": delegation.focal_point_email,
-                "comment": delegation.comment,
-            }
-        )
-    elif form.validate_on_submit():
-        operations.record_answer(
-            delegation,
-            participates=form.participation.data == "yes",
-            actor=actor,
-            head_level=form.head_level.data,
-            speaking_request=form.speaking_request.data,
-            focal_point_name=form.focal_point_name.data,
-            focal_point_email=form.focal_point_email.data or "",
-            comment=form.comment.data,
-        )
-        db.session.commit()
-        flash(_("Thank you. The Secretariat has received your answer."), "success")
-        return redirect(url_for("registration.delegation_answer", token=token))
-    status = 400 if request.method == "POST" else 200
-    page = render_template(
-        "registration/delegation_answer.html", form=form, event=event, party=party,
-        delegation=delegation,
-    )  # fmt: skip
-    return page, status
 
 
 # --- the Secretariat's event editor ---------------------------------------------------------
@@ -217,7 +150,11 @@ def _back_to_event(event: Event):
 def session_edit(event_id: int, session_id: int | None = None):
     event = _event_or_404(event_id)
     item = _part_of(event, EventSession, session_id)
-    form = SessionForm(event=event) if request.method == "POST" else session_form(event, item)
+    form = (
+        SessionForm(event=event, item=item)
+        if request.method == "POST"
+        else session_form(event, item)
+    )
     if form.validate_on_submit():
         events.save_session(event, item, form.details(), current_user)
         db.session.commit()

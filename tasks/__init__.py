@@ -15,7 +15,6 @@ from celery.worker.request import Request
 from flask import Flask
 from flask.logging import default_handler
 
-TASK_MODULES = ("tasks.outbox", "tasks.invitations")
 logger = logging.getLogger(__name__)
 
 
@@ -40,6 +39,7 @@ class TolerantRequest(Request):
         except (OSError, *self._connection_errors) as error:
             self.acknowledged = True
             logger.warning("could not reject task %s: %r", self.id, error)
+TASK_MODULES = ("tasks.outbox", "tasks.invitations", "tasks.registration_reminders")
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -51,6 +51,11 @@ def beat_schedule(app: Flask) -> dict:
         },
         "invitation-reminders": {
             "task": "invitations.send_due_reminders",
+            "schedule": timedelta(hours=1),
+        },
+        # Focal points of incomplete delegations, at most once per interval each.
+        "registration-incomplete-reminders": {
+            "task": "registration.remind_incomplete",
             "schedule": timedelta(hours=1),
         },
         # A dispatch whose worker died part-way through is taken up again.

@@ -26,6 +26,8 @@ def base_settings(directory: Path, **extra: str) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{directory / 'plenary.db'}",
         "BASE_URL": "http://plenary.test",
         "RATELIMIT_ENABLED": "false",
+        # Seeding the demo sends no circular (6 PDFs): tests/test_registration_demo.py does.
+        "SEED_DEMO_INVITATIONS": "false",
         **extra,
     }
 

@@ -337,7 +337,7 @@ def test_the_focal_point_answers_and_the_secretariat_sees_it(app, world, staff):
     )  # fmt: skip
     assert response.status_code == 302
     delegation = db.session.scalar(db.select(Delegation).filter_by(country_id=world["EE"].id))
-    assert delegation.state == DelegationState.INTERESTED
+    assert delegation.participates is True and delegation.state == DelegationState.DRAFT
     assert delegation.focal_point_email == "kaja.tamm@example.org"
     progress = staff.get(f"/secretariat/invitations/circulars/{circular.id}/progress").get_json()
     # Both Estonian invitations count as answered: the answer is the State's.
@@ -351,7 +351,7 @@ def test_a_declining_state_is_recorded(app, world):
     approve_and_send(circular)
     submit(app.test_client(), personal_link(app, "admin.sv@example.org"), participation="no")
     delegation = db.session.scalar(db.select(Delegation).filter_by(country_id=world["SV"].id))
-    assert delegation.state == DelegationState.DECLINED
+    assert delegation.participates is False
 
 
 def test_a_forged_or_foreign_link_opens_nothing(app, world):

@@ -404,8 +404,13 @@ def test_the_list_filters_states_that_answered_for_the_current_event(
     states = directory_of_three_states
     db.session.add_all(
         [
-            Delegation(event=event, country=states["EE"], state=DelegationState.REGISTERED),
-            Delegation(event=event, country=states["SN"], state=DelegationState.INVITED),
+            Delegation(
+                event=event,
+                country=states["EE"],
+                participates=True,
+                state=DelegationState.SUBMITTED,
+            ),
+            Delegation(event=event, country=states["SN"], state=DelegationState.DRAFT),
             Delegation(event=event, country=states["MX"], state=DelegationState.CANCELLED),
         ]
     )
@@ -431,7 +436,7 @@ def test_the_list_is_paginated_and_does_not_query_per_row(app, client):
         )
         db.session.add(country)
         db.session.flush()
-        db.session.add(Delegation(event=event, country=country, state=DelegationState.INTERESTED))
+        db.session.add(Delegation(event=event, country=country, participates=True))
         for kind in (AddresseeKind.ADMINISTRATION, AddresseeKind.MISSION):
             db.session.add(
                 Addressee(
@@ -887,7 +892,7 @@ def test_the_list_and_the_csv_work_on_postgresql(tmp_path, postgres_url):
             make_addressee(senegal, language="fr", emails=("ministere@example.sn",))
             make_addressee(chile, AddresseeKind.MISSION, emails=("mision@example.cl",))
             make_addressee(chile)  # not reachable
-            db.session.add(Delegation(event=event, country=chile, state=DelegationState.DECLINED))
+            db.session.add(Delegation(event=event, country=chile, participates=False))
             db.session.commit()
             assert listed(client) == ["not reachable", "mision@example.cl", "ministere@example.sn"]
             assert listed(client, "q=Sénégal") == ["ministere@example.sn"]

@@ -1,0 +1,282 @@
+"""Which registration email goes to whom: the models mapped onto `registration.emails`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import joinedload
+
+from plenary import outbox
+from plenary.extensions import db
+from plenary.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from plenary.i18n import lazy_gettext as _l
+from plenary.links import external_url
+from plenary.models import OutboxMessage, utcnow
+
+from . import access, emails
+from .models import Attendance, Delegate, Delegation, SideEventPlace
+from .visa import VisaLetterFacts, render_visa_letter_pdf
+
+_ATTENDANCE = {Attendance.IN_PERSON: _l("in person"), Attendance.ONLINE: _l("online")}
+_ROLES = {"head": _l("head of delegation"), "deputy": _l("deputy head"), "member": _l("member"),
+          "adviser": _l("adviser")}  # fmt: skip
+
+
+def _offices(delegation: Delegation) -> list:
+    """The live invitations of the State's offices, the one that answered last first."""
+    offices = access.offices_of(
+        delegation.event_id, delegation.country_id, delegation.organisation_id
+    )
+    answered = delegation.answered_by_addressee_id
+    return sorted(offices, key=lambda invitation: invitation.addressee_id != answered)
+
+
+def focal_point_language(delegation: Delegation) -> str:
+    """The language of the office that answered for the State (else of its first office)."""
+    offices = _offices(delegation)
+    language = offices[0].language if offices else DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def focal_point_recipients(delegation: Delegation) -> list[str]:
+    """The focal point's address, else the addresses of the State's offices."""
+    if delegation.focal_point_email:
+        return [delegation.focal_point_email]
+    addresses = [address for office in _offices(delegation)
+                 for address in office.addressee.recipients]  # fmt: skip
+    return list(dict.fromkeys(addresses))
+
+
+def focal_point_url(delegation: Delegation) -> str:
+    """The focal point's personal link (that of the office that answered), else the site."""
+    offices = _offices(delegation)
+    if not offices:
+        return external_url("registration.event_home")
+    return access.focal_url(offices[0])
+
+
+def _days(delegate: Delegate) -> list[date]:
+    days = []
+    for value in delegate.days or []:
+        try:
+            days.append(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            continue
+    return days
+
+
+def attendance_label(delegate: Delegate, language: str) -> str:
+    return emails.in_language(language, _ATTENDANCE.get(delegate.attendance, ""))
+
+
+def send_confirmation(delegate: Delegate) -> OutboxMessage:
+    """The approved delegate's confirmation: badge number, QR code, calendar, visa letter."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return emails.send_confirmation(
+        event=delegation.event,
+        language=language,
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        badge_number=delegate.badge_number,
+        days=_days(delegate),
+        attendance=attendance_label(delegate, language),
+        subject_ref=f"delegate:{delegate.id}",
+        visa_letter_arguments={"delegate_id": delegate.id}
+        if delegate.visa_letter_needed and delegate.attendance == Attendance.IN_PERSON
+        else None,
+    )
+
+
+def send_delegate_rejection(delegate: Delegate) -> OutboxMessage:
+    """To the delegate, copied to the focal point: the registration is refused, and why."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    recipients = [delegate.email, *focal_point_recipients(delegation)]
+    return emails.send_rejection(
+        event=delegation.event,
+        language=language,
+        recipients=list(dict.fromkeys(recipients)),
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        reason=delegate.decision_reason,
+        person=delegate.display_name,
+        subject_ref=f"delegate:{delegate.id}",
+    )
+
+
+def send_delegation_rejection(delegation: Delegation) -> OutboxMessage | None:
+    """To the focal point: the delegation is refused, why, and the link to correct it."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    return emails.send_rejection(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        reason=delegation.decision_reason,
+        url=focal_point_url(delegation),
+        subject_ref=f"delegation:{delegation.id}",
+    )
+
+
+def send_acknowledgement(delegation: Delegation, resubmission: bool = False):
+    """To the focal point: the delegation (or its changes) reached the Secretariat."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    delegates = [
+        emails.DelegateLine(
+            delegate.display_name, emails.in_language(language, _ROLES.get(str(delegate.role), ""))
+        )
+        for delegate in delegation.active_delegates
+    ]
+    return emails.send_acknowledgement(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        delegates=delegates,
+        url=focal_point_url(delegation),
+        subject_ref=f"delegation:{delegation.id}",
+        resubmission=resubmission,
+    )
+
+
+def send_self_registration_notice(delegate: Delegate):
+    """To the focal point: a national registered and waits for their decision."""
+    delegation = delegate.delegation
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    return emails.send_self_registration_notice(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        person=delegate.display_name,
+        person_email=delegate.email,
+        person_function=", ".join(p for p in (delegate.function, delegate.institution) if p),
+        url=focal_point_url(delegation),
+        subject_ref=f"delegate:{delegate.id}",
+    )
+
+
+def send_incomplete_reminder(delegation: Delegation, missing: list):
+    """To the focal point: what the delegation still lacks."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    return emails.send_incomplete_reminder(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        missing=[emails.in_language(language, item) for item in missing],
+        url=focal_point_url(delegation),
+        subject_ref=f"delegation:{delegation.id}",
+    )
+
+
+def send_delegation_cancellation(delegation: Delegation):
+    """To the focal point: the delegation's registration is cancelled."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    return emails.send_cancellation(
+        event=delegation.event,
+        language=language,
+        recipients=recipients,
+        recipient_name=delegation.focal_point_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegation:{delegation.id}",
+        whole_delegation=True,
+        reason=delegation.decision_reason,
+    )
+
+
+def send_delegate_cancellation(delegate: Delegate) -> OutboxMessage:
+    """To the person: their registration is cancelled."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return emails.send_cancellation(
+        event=delegation.event,
+        language=language,
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegate:{delegate.id}",
+        whole_delegation=False,
+        reason=delegate.decision_reason,
+    )
+
+
+def send_self_registration_decision(delegate: Delegate, accepted: bool, reason: str = ""):
+    """To a national: the focal point's decision on their self-registration."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return emails.send_self_registration_decision(
+        event=delegation.event,
+        language=language,
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        party=delegation.party_name(language),
+        subject_ref=f"delegate:{delegate.id}",
+        accepted=accepted,
+        reason=reason,
+    )
+
+
+def send_waitlist_promotion(place: SideEventPlace) -> OutboxMessage:
+    """To a delegate taken off a side event's waiting list."""
+    delegate = place.delegate
+    return emails.send_waitlist_promotion(
+        event=delegate.delegation.event,
+        session=place.session,
+        language=emails.language_of(delegate.language),
+        recipients=[delegate.email],
+        recipient_name=delegate.display_name,
+        subject_ref=f"delegate:{delegate.id}",
+    )
+
+
+@outbox.attachment_renderer(emails.VISA_RENDERER)
+def visa_letter_attachment(delegate_id: int) -> bytes:
+    """The visa support letter of an approved delegate, rendered when the email is sent."""
+    delegate = db.session.get(
+        Delegate,
+        delegate_id,
+        options=[joinedload(Delegate.delegation).joinedload(Delegation.country)],
+    )
+    if delegate is None or not delegate.badge_number:
+        raise outbox.PermanentFailure(f"delegate {delegate_id} has no badge for a visa letter")
+    return render_visa_letter_pdf(visa_facts(delegate))
+
+
+def visa_facts(delegate: Delegate) -> VisaLetterFacts:
+    delegation = delegate.delegation
+    country = delegation.country
+    names = dict(country.names) if country is not None else dict(delegation.organisation.names)
+    return VisaLetterFacts(
+        event=delegation.event,
+        language=emails.language_of(delegate.language),
+        honorific=delegate.honorific,
+        given_name=delegate.given_name,
+        family_name=delegate.family_name,
+        function=delegate.function,
+        institution=delegate.institution,
+        country_names=names,
+        badge_number=delegate.badge_number or "",
+        issued_on=(delegate.approved_at or utcnow()).date(),
+    )

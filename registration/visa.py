@@ -1,0 +1,147 @@
+"""The visa support letter: a PDF addressed to the host country's embassy, for one delegate.
+
+It is written in the delegate's language and, when that is not English, in English after
+it, so that the embassy can read it whatever the delegate's language. The letter is drawn
+by the circular's machinery (fonts for the six languages, WeasyPrint).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from plenary.countries import member_states
+from plenary.i18n import DEFAULT_LANGUAGE, babel_locale, text_direction
+from plenary.models import Event
+
+from .calendar import long_date_range
+from .visa_texts import VISA_TEXTS
+
+TEMPLATE = "letters/visa.html"
+PDF_MIMETYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class VisaLetterFacts:
+    """What the letter says about one delegate, as plain values."""
+
+    event: Event
+    language: str
+    honorific: str
+    given_name: str
+    family_name: str
+    function: str
+    institution: str
+    country_names: dict[str, str]
+    badge_number: str
+    issued_on: date
+    # The country the delegate applies from, when it is not the one they represent.
+    residence_names: dict[str, str] | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+def host_country_names(code: str) -> dict[str, str]:
+    """The names of the event's host country in the six languages, from its ISO code."""
+    for state in member_states():
+        if state.code == code.upper():
+            return dict(state.names)
+    return {DEFAULT_LANGUAGE: code.upper()}
+
+
+def letter_languages(language: str) -> list[str]:
+    """The delegate's language, then English unless it is the same."""
+    language = language if language in VISA_TEXTS else DEFAULT_LANGUAGE
+    return [language] if language == DEFAULT_LANGUAGE else [language, DEFAULT_LANGUAGE]
+
+
+def visa_filename(badge_number: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", badge_number).strip("-")
+    return f"visa-support-letter-{stem or 'delegate'}.pdf"
+
+
+def _section(facts: VisaLetterFacts, language: str) -> dict:
+    texts = VISA_TEXTS[language]
+    event = facts.event
+
+    def name_in(names: dict[str, str] | None) -> str:
+        names = names or {}
+        return names.get(language) or names.get(DEFAULT_LANGUAGE) or ""
+
+    country = name_in(facts.country_names)
+    dates = long_date_range(event.starts_on, event.ends_on, language)
+    venue = ", ".join(part for part in (event.venue, event.city) if part)
+    person = " ".join(part for part in (facts.honorific, facts.full_name) if part)
+    function = ", ".join(part for part in (facts.function, facts.institution) if part)
+    values = {
+        "host": name_in(host_country_names(event.country_code or "CH")),
+        "residence": name_in(facts.residence_names or facts.country_names),
+        "event": event.title_in(language),
+        "venue": venue,
+        "dates": dates,
+        "person": person,
+        "name": facts.full_name,
+        "function": function or country,
+        "country": country,
+        "badge": facts.badge_number,
+    }
+    return {
+        "language": language,
+        "html_lang": "zh-Hans" if language == "zh" else language,
+        "direction": text_direction(language),
+        "heading": texts["heading"],
+        "version": texts["copy"],
+        "reference_label": texts["reference"],
+        "to": [
+            line
+            for line in (texts["to"].format(**values), texts["to_residence"].format(**values))
+            if line
+        ],
+        "subject": texts["subject"].format(**values),
+        "salutation": texts["salutation"],
+        "paragraphs": [texts[key].format(**values) for key in ("confirm", "request", "costs")],
+        "badge": texts["badge"].format(**values),
+        "closing": texts["closing"],
+        "signature": texts["signature"],
+        "contact_label": texts["contact"],
+        "date": _format_date(facts.issued_on, language),
+    }
+
+
+def _format_date(day: date, language: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=babel_locale(language))
+
+
+def render_visa_letter_html(facts: VisaLetterFacts) -> str:
+    """The letter as HTML: one section per language, each on its own page."""
+    from invitations import letters  # the circular's fonts and PDF writer
+
+    languages = letter_languages(facts.language)
+    families: list[str] = []
+    for language in languages:
+        for family in letters._FAMILIES.get(language, letters._LATIN_FAMILIES):
+            if family not in families:
+                families.append(family)
+    event = facts.event
+    return current_app.jinja_env.get_template(TEMPLATE).render(
+        sections=[_section(facts, language) for language in languages],
+        html_lang="zh-Hans" if languages[0] == "zh" else languages[0],
+        font_faces=letters._font_faces(families),
+        font_stack=", ".join(families),
+        reference=f"{event.slug.upper()}/VISA/{facts.badge_number}",
+        contact_email=event.inquiry_email,
+    )
+
+
+def render_visa_letter_pdf(facts: VisaLetterFacts) -> bytes:
+    """The letter as a PDF."""
+    from invitations import letters
+
+    return letters._write_pdf(render_visa_letter_html(facts))

@@ -1,0 +1,389 @@
+"""The focal point's pages through the personal link: intent, composition, side events, links."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from invitations.models import Invitation
+from plenary.extensions import db
+from plenary.models import OutboxMessage, utcnow
+from registration import delegations
+from registration.models import (
+    Delegate,
+    DelegateState,
+    Delegation,
+    DelegationChange,
+    DelegationState,
+    StoredFile,
+)
+from tests.conftest import csrf_token, submit
+from tests.factories import make_user, sign_in
+from tests.registration_helpers import (
+    NOW,
+    invited_state,
+    link_of,
+    open_event,
+    person,
+    side_event,
+)
+
+BROWSER = {"Sec-Fetch-Mode": "navigate", "Accept-Language": "en", "Accept": "text/html"}
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
+INTENT = {
+    "participation": "yes",
+    "head_level": "minister",
+    "focal_point_name": "Kaja Tamm",
+    "focal_point_email": "kaja.tamm@example.ee",
+}
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def person_form(number: int, **extra) -> dict[str, str]:
+    return {
+        "given_name": f"Given{number}",
+        "family_name": f"Family{number}",
+        "email": f"person{number}@example.ee",
+        "role": "member",
+        "days": (NOW + timedelta(days=30)).date().isoformat(),
+        "attendance": "in_person",
+        "language": "en",
+        **extra,
+    }
+
+
+def setup_state(app, **event_fields):
+    event = open_event(**event_fields)
+    country, invitations = invited_state(event)
+    db.session.commit()
+    return event, country, invitations
+
+
+def delegation_of(country) -> Delegation | None:
+    return db.session.scalar(select(Delegation).filter_by(country_id=country.id))
+
+
+def test_the_whole_focal_point_journey(app, client):
+    _event, country, (ministry, _mission) = setup_state(app)
+    link = link_of(ministry)
+    page = client.get(link, headers=BROWSER)
+    assert page.status_code == 200 and "Estonia" in text_of(page)
+    assert delegation_of(country) is None  # the GET wrote no delegation
+    response = submit(client, link, **INTENT, speaking_request="y", panel_interest="y")
+    assert response.status_code == 302 and response.location.endswith(link + "/delegates")
+    delegation = delegation_of(country)
+    assert delegation.participates and delegation.speaking_request and delegation.panel_interest
+    assert delegation.answered_by_addressee_id == ministry.addressee_id
+
+    composition = link + "/delegates"
+    added = submit(client, composition + "/new", **person_form(1, role="head", honorific="H.E."))
+    assert added.status_code == 302
+    submit(client, composition + "/new", **person_form(2))
+    page = text_of(client.get(composition))
+    assert "H.E. Given1 Family1" in page and "Given2 Family2" in page
+
+    upload = client.post(
+        link + "/note-verbale",
+        data={"csrf_token": csrf_token(client, composition),
+              "note_verbale": (io.BytesIO(PDF), "nv.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert upload.status_code == 302
+    db.session.refresh(delegation)
+    assert delegation.note_verbale.filename == "nv.pdf"
+    download = client.get(f"{link}/files/{delegation.note_verbale_id}")
+    assert download.data == PDF
+    assert download.headers["Content-Disposition"].startswith("attachment")
+
+    assert submit(client, composition, link + "/submit").status_code == 302
+    db.session.refresh(delegation)
+    assert delegation.state == DelegationState.SUBMITTED
+    # A change after submission is recorded, with who made it.
+    member = db.session.scalar(select(Delegate).filter_by(email="person2@example.ee"))
+    submit(client, f"{composition}/{member.id}", **person_form(2, function="Legal adviser"))
+    change = db.session.scalar(select(DelegationChange))
+    assert change.what == "delegate.edit" and change.actor == "focal point (EE)"
+    assert change.details == {"function": ["", "Legal adviser"]}
+    assert "Delegate changed" in text_of(client.get(composition))
+
+
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(app, client):
+    _event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    refused = submit(
+        client, link + "/delegates/new",
+        **{k: v for k, v in person_form(1, given_name="Ka\x00ja", email="not-an-email").items()
+           if k != "days"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    page = text_of(refused)
+    assert 'id="given_name-error"' in page and 'id="email-error"' in page
+    assert "Choose at least one day." in page
+    assert db.session.scalar(select(Delegate)) is None
+    bad_photo = client.post(
+        link + "/delegates/new",
+        data={"csrf_token": csrf_token(client, link + "/delegates/new"), **person_form(1),
+              "photo": (io.BytesIO(b"<svg></svg>"), "x.png")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert bad_photo.status_code == 400
+    assert "The photograph must be a JPEG or PNG image." in text_of(bad_photo)
+    assert db.session.scalar(select(Delegate)) is None
+    assert db.session.scalar(select(StoredFile)) is None
+    not_pdf = client.post(
+        link + "/note-verbale",
+        data={"csrf_token": csrf_token(client, link + "/delegates"),
+              "note_verbale": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "nv.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "The note verbale must be a PDF file." in text_of(not_pdf)
+    assert db.session.scalar(select(StoredFile)) is None
+
+
+def test_the_size_limit_is_shown_to_the_focal_point(app, client):
+    _event, _country, (ministry, _) = setup_state(app, max_delegation_size=1)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1))
+    refused = submit(client, link + "/delegates/new", **person_form(2))
+    assert refused.status_code == 400
+    assert "The delegation has reached the event&#39;s size limit." in text_of(refused)
+
+
+def test_a_focal_point_reaches_only_their_own_delegation(app, client):
+    event, _estonia, (ministry, _) = setup_state(app)
+    _latvia, (latvian, _) = invited_state(event, "LV", ("admin@example.lv", "mission@example.lv"),
+                                         circular=ministry.circular)  # fmt: skip
+    db.session.commit()
+    submit(client, link_of(latvian), **INTENT)
+    submit(client, link_of(latvian) + "/delegates/new", **person_form(1))
+    latvian_delegate = db.session.scalar(select(Delegate))
+    submit(client, link_of(ministry), **INTENT)
+    estonian = link_of(ministry)
+    for url in (
+        f"{estonian}/delegates/{latvian_delegate.id}",
+        f"{estonian}/files/1",
+    ):
+        assert client.get(url).status_code == 404
+    for url in (
+        f"{estonian}/delegates/{latvian_delegate.id}/remove",
+        f"{estonian}/delegates/{latvian_delegate.id}/accept",
+    ):
+        response = client.post(url, data={"csrf_token": csrf_token(client, estonian)})
+        assert response.status_code == 404
+    assert db.session.get(Delegate, latvian_delegate.id).state == DelegateState.PENDING
+
+
+def test_scanners_and_reloads_are_not_openings(app, client):
+    _event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    client.head(link)
+    client.get(link)  # no browser headers: a scanner
+    client.get(link, headers={"Sec-Fetch-Mode": "no-cors", "Accept-Language": "en"})
+    assert db.session.get(Invitation, ministry.id).open_count == 0
+    client.get(link, headers=BROWSER)
+    client.get(link, headers=BROWSER)  # a reload
+    submit(client, link, **INTENT)
+    client.get(link, headers=BROWSER)  # back after the answer
+    assert db.session.get(Invitation, ministry.id).open_count == 1
+
+
+def test_the_other_office_is_told_and_a_stale_answer_refused(app):
+    _event, country, (ministry, mission) = setup_state(app)
+    first, second = app.test_client(), app.test_client()
+    token = csrf_token(second, link_of(mission))  # the mission opens its form...
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"',
+                        text_of(second.get(link_of(mission)))).group(1)  # fmt: skip
+    submit(first, link_of(ministry), **INTENT)  # ...the ministry answers meanwhile
+    notice = db.session.scalar(
+        select(OutboxMessage).filter_by(kind="registration.answer_by_other_office")
+    )
+    assert notice.recipients == ["mission@example.ee"] and notice.language == "fr"
+    stale = second.post(link_of(mission), data={"csrf_token": token, "version": version,
+                                                "participation": "no"})  # fmt: skip
+    assert stale.status_code == 409
+    assert "Someone else saved an answer" in text_of(stale)
+    assert delegation_of(country).participates is True
+    page = text_of(second.get(link_of(mission)))
+    assert "Last answer by Ms Kaja Tamm" in page
+
+
+def test_after_the_window_the_page_is_read_only_with_the_contact(app, client):
+    event, country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    event.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get(link)
+    assert "Registration is closed" in text_of(page) and "chief.spm@example.org" in text_of(page)
+    assert 'name="participation"' not in text_of(page)
+    token = csrf_token(client, "/delegation/new-link")
+    refused = client.post(link, data={"csrf_token": token, "participation": "no"})
+    assert refused.status_code == 400
+    assert delegation_of(country).participates is True
+    added = client.post(link + "/delegates/new", data={"csrf_token": token, **person_form(1)})
+    assert added.status_code == 400 and db.session.scalar(select(Delegate)) is None
+
+
+def test_an_unpublished_event_refuses_the_link(app, client):
+    _event, _country, (ministry, _) = setup_state(app, published=False)
+    assert client.get(link_of(ministry)).status_code == 404
+
+
+def test_withdrawn_reissued_and_deactivated_links_stop_with_a_clear_page(app, client):
+    _event, _country, (ministry, mission) = setup_state(app)
+    old_link = link_of(ministry)
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = f"/secretariat/invitations/{ministry.id}/link"
+    assert submit(staff, page, page + "/reissue").status_code == 302
+    gone = client.get(old_link)
+    assert gone.status_code == 410 and "replaced by a newer one" in text_of(gone)
+    assert "Ask for a new link" in text_of(gone)
+    new_link_mail = db.session.scalar(select(OutboxMessage).filter_by(kind="registration.new_link"))
+    assert new_link_mail.recipients == ["ministry@example.ee"]
+    new_link = re.search(r"http://plenary\.test(/delegation/\S+)", new_link_mail.text_body)
+    assert client.get(new_link.group(1).split("?")[0]).status_code == 200
+    submit(staff, page, page + "/withdraw")
+    assert client.get(new_link.group(1).split("?")[0]).status_code == 410
+    mission.addressee.active = False
+    db.session.commit()
+    assert client.get(link_of(mission)).status_code == 410
+
+
+def test_asking_for_a_new_link_reveals_nothing(app, client):
+    _event, _country, (_ministry, _) = setup_state(app)
+    known = submit(client, "/delegation/new-link", email="MINISTRY@example.ee")
+    unknown = submit(client, "/delegation/new-link", email="nobody@example.org")
+    assert known.status_code == unknown.status_code == 200
+    strip = re.compile(r'name="csrf_token"[^>]*>')
+    assert strip.sub("", text_of(known)) == strip.sub("", text_of(unknown))
+    submit(client, "/delegation/new-link", email="ministry@example.ee")  # asked twice
+    sent = db.session.scalars(select(OutboxMessage).filter_by(kind="registration.new_link")).all()
+    assert [m.recipients for m in sent] == [["ministry@example.ee"]]
+
+
+def test_self_registration_then_the_focal_point_accepts(app, client):
+    event, country, (ministry, _) = setup_state(app)
+    page = f"/events/{event.slug}/register"
+    assert "Estonia" in text_of(client.get(page))
+    response = submit(client, page, country=str(country.id), **person_form(5))
+    assert response.status_code == 302
+    requested = db.session.scalar(select(Delegate))
+    assert requested.state == DelegateState.REQUESTED and requested.self_registered
+    duplicate = submit(client, page, country=str(country.id), **person_form(5))
+    assert duplicate.status_code == 400
+    assert "already registered" in text_of(duplicate)
+    link = link_of(ministry)
+    composition = text_of(client.get(link + "/delegates"))
+    assert "waiting for your decision" in composition and "Given5 Family5" in composition
+    submit(client, link + "/delegates", f"{link}/delegates/{requested.id}/accept")
+    assert db.session.get(Delegate, requested.id).state == DelegateState.PENDING
+
+
+def test_side_event_sign_up_and_the_waiting_list(app, client):
+    event, country, (ministry, _) = setup_state(app)
+    reception = side_event(event, capacity=1)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    first = delegations.add_delegate(delegation, person(1), actor="t")
+    second = delegations.add_delegate(delegation, person(2), actor="t")
+    db.session.commit()
+    link = link_of(ministry)
+    places = link + "/side-events"
+    submit(client, places, f"{places}/{reception.id}/{first.id}", place_action="sign_up")
+    submit(client, places, f"{places}/{reception.id}/{second.id}", place_action="sign_up")
+    page = text_of(client.get(places))
+    assert "Has a place" in page and "Waiting list: number 1" in page
+    submit(client, places, f"{places}/{reception.id}/{first.id}", place_action="cancel")
+    promoted = db.session.scalar(
+        select(OutboxMessage).filter_by(kind="registration.side_event_promoted")
+    )
+    assert promoted.recipients == ["person2@example.ee"]
+    assert "Waiting list" not in text_of(client.get(places))
+
+
+def test_the_page_is_in_the_addressees_language_and_the_switcher_works(app, client):
+    _event, _country, (_ministry, mission) = setup_state(app)
+    link = link_of(mission)
+    french = client.get(link + "?lang=fr")
+    assert 'lang="fr"' in text_of(french)
+    switched = client.get(f"/language/ru?next={link}%3Flang%3Dfr", follow_redirects=True)
+    assert 'lang="ru"' in text_of(switched)
+
+
+def test_expired_and_forged_links_get_a_clear_page(app, client):
+    assert client.get("/delegation/forged").status_code == 404
+    assert "Ask for a new link" in text_of(client.get("/delegation/forged"))
+    assert NOW  # the helpers' clock is timezone-aware
+
+
+def test_staff_set_a_capacity_and_raising_it_serves_the_waiting_list(app, client):
+    from plenary.models import EventSession
+
+    event, country, (_ministry, _) = setup_state(app)
+    reception = side_event(event, capacity=1)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    people = [delegations.add_delegate(delegation, person(n), actor="t") for n in (1, 2)]
+    from registration import side_events
+
+    places = [side_events.sign_up(reception, p, actor="t") for p in people]
+    db.session.commit()
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = f"/secretariat/events/{event.id}/sessions/{reception.id}"
+    starts = reception.starts_at.astimezone(event_zone(event)).strftime("%Y-%m-%dT%H:%M")
+    ends = reception.ends_at.astimezone(event_zone(event)).strftime("%Y-%m-%dT%H:%M")
+    fields = {"kind": "networking", "starts_at": starts, "ends_at": ends,
+              "texts_en-title": "Networking reception"}  # fmt: skip
+    refused = submit(staff, page, **fields, capacity="0")
+    assert refused.status_code == 400 and 'id="capacity-error"' in text_of(refused)
+    assert submit(staff, page, **fields, capacity="2").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(EventSession, reception.id).capacity == 2
+    assert places[1].state.value == "confirmed"
+
+
+def event_zone(event):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(event.timezone)
+
+
+def test_the_secretariat_sees_each_states_answer(app, client):
+    event, _country, (ministry, _) = setup_state(app)
+    _latvia, (latvian, _) = invited_state(event, "LV", ("admin@example.lv", "mission@example.lv"),
+                                          circular=ministry.circular)  # fmt: skip
+    db.session.commit()
+    submit(client, link_of(ministry), **INTENT, speaking_request="y", comment="Two ministers")
+    submit(app.test_client(), link_of(latvian), participation="no")
+    staff = app.test_client()
+    make_user()
+    sign_in(staff, "staff@example.org")
+    page = text_of(staff.get(f"/secretariat/invitations/circulars/{ministry.circular_id}/states"))
+    estonia = page[page.index("Estonia") : page.index("Latvia")]
+    assert "Takes part" in estonia and "Minister" in estonia and "Kaja Tamm" in estonia
+    assert "Wishes to address the Dialogue" in estonia and "Two ministers" in estonia
+    latvia = page[page.index("Latvia") :]
+    assert "Declines" in latvia and "Takes part" not in latvia
+    assert f"/secretariat/invitations/{ministry.id}/link" in page

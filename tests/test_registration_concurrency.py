@@ -1,0 +1,98 @@
+"""No overbooking under concurrent submissions, on PostgreSQL: the size limit and side events."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from plenary import create_app
+from plenary.extensions import db
+from registration import delegations, side_events
+from registration.errors import DelegationFull
+from registration.models import Delegate, Delegation, PlaceState, SideEventPlace
+from tests.conftest import base_settings
+from tests.registration_helpers import invited_state, open_event, person, side_event
+
+PARALLEL = 20
+
+
+@pytest.fixture
+def postgres_app(tmp_path, postgres_url):
+    app = create_app(base_settings(tmp_path, DATABASE_URL=postgres_url))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_together(app, work) -> list[str]:
+    """Run work(number) in PARALLEL threads, each with its own session, released at once."""
+    barrier = threading.Barrier(PARALLEL)
+    outcomes: list[str] = []
+
+    def one(number: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcomes.append(work(number))
+                db.session.commit()
+            except DelegationFull:
+                db.session.rollback()
+                outcomes.append("full")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def test_twenty_parallel_additions_against_a_limit_of_five_leave_five(postgres_app):
+    event = open_event(max_delegation_size=5)
+    country, _ = invited_state(event)
+    delegation_id = delegations.ensure_delegation(event, country.id, None).id
+    db.session.commit()
+
+    def add(number: int) -> str:
+        delegation = db.session.get(Delegation, delegation_id)
+        delegations.add_delegate(delegation, person(number), actor="focal point (EE)")
+        return "added"
+
+    outcomes = run_together(postgres_app, add)
+    assert sorted(outcomes) == ["added"] * 5 + ["full"] * 15
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Delegate)) == 5
+    assert db.session.get(Delegation, delegation_id).delegate_count == 5
+
+
+def test_twenty_parallel_sign_ups_for_five_places_confirm_five(postgres_app):
+    event = open_event(max_delegation_size=None)
+    country, _ = invited_state(event)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    people = [delegations.add_delegate(delegation, person(n), actor="t") for n in range(PARALLEL)]
+    reception = side_event(event, capacity=5)
+    db.session.commit()
+    ids = [p.id for p in people]
+    session_id = reception.id
+
+    def sign_up(number: int) -> str:
+        from plenary.models import EventSession
+
+        place = side_events.sign_up(
+            db.session.get(EventSession, session_id), db.session.get(Delegate, ids[number]),
+            actor="t",
+        )  # fmt: skip
+        return place.state.value
+
+    outcomes = run_together(postgres_app, sign_up)
+    assert sorted(outcomes) == ["confirmed"] * 5 + ["waiting"] * 15
+    db.session.expire_all()
+    states = db.session.scalars(select(SideEventPlace.state)).all()
+    assert states.count(PlaceState.CONFIRMED) == 5 and len(states) == PARALLEL
