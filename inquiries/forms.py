@@ -40,6 +40,8 @@ def sniff(data: bytes) -> str | None:
     for signature, content_type in _SIGNATURES.items():
         if data.startswith(signature):
             return content_type
+    if b"\x00" in data:
+        return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

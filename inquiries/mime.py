@@ -109,8 +109,13 @@ def _header_text(value: str | None, problems: list[str], name: str) -> str:
     return " ".join("".join(text).split())
 
 
+def _raw_all(message: Message, name: str) -> list[str]:
+    """A header's values as stored: 8-bit bytes kept as surrogates, not replaced."""
+    return [str(value) for key, value in message.raw_items() if key.lower() == name.lower()]
+
+
 def _one(message: Message, name: str, problems: list[str]) -> str | None:
-    values = message.get_all(name) or []
+    values = _raw_all(message, name)
     if len(values) > 1:
         problems.append(f"{len(values)} {name} headers; the first was kept")
     return values[0] if values else None
@@ -246,8 +251,6 @@ def parse(
     except Exception as error:  # the parser is lenient; this is the last resort
         problems.append(f"unreadable message: {type(error).__name__}")
         message = email.message_from_string("", policy=email.policy.compat32)
-    for defect in message.defects:
-        problems.append(f"MIME: {type(defect).__name__}")
 
     raw_id = _one(message, "Message-ID", problems)
     ids = _ids(raw_id or "")
@@ -255,7 +258,7 @@ def parse(
     if message_id is None:
         problems.append("no Message-ID")
     in_reply_to_ids = _ids(_one(message, "In-Reply-To", problems) or "")
-    references = _ids(" ".join(str(value) for value in message.get_all("References") or []))
+    references = _ids(" ".join(_raw_all(message, "References")))
     from_text = _header_text(_one(message, "From", problems), problems, "From")
     name, address = parseaddr(from_text)
     if not address or "@" not in address:
@@ -263,7 +266,7 @@ def parse(
     recipients = [
         addr
         for _, addr in getaddresses(
-            [_header_text(v, problems, "To") for v in message.get_all("To") or []]
+            [_header_text(v, problems, "To") for v in _raw_all(message, "To")]
         )
         if addr
     ]
@@ -280,8 +283,6 @@ def parse(
         problems.append("MIME structure could not be walked")
         parts = [message]
     for part in parts:
-        for defect in getattr(part, "defects", []) if part is not message else []:
-            problems.append(f"MIME: {type(defect).__name__}")
         if part.is_multipart():
             continue
         try:
@@ -326,6 +327,9 @@ def parse(
             )
         )
 
+    for part in parts:
+        for defect in getattr(part, "defects", []):
+            problems.append(f"MIME: {type(defect).__name__}")
     text = "\n\n".join(texts).strip()
     html = "\n".join(htmls) if htmls else None
     if not text and html:

@@ -29,7 +29,9 @@ def subject_with_reference(inquiry: Inquiry, subject: str) -> str:
     subject = " ".join((subject or "").split())
     if mime.REFERENCE.search(subject):
         return subject
-    return f"[{inquiry.reference}] {subject}".strip()
+    prefix = "Re: " if subject.lower().startswith("re:") else ""
+    rest = subject[len(prefix) :].strip() if prefix else subject
+    return f"{prefix}[{inquiry.reference}] {rest}".strip()
 
 
 def _reply_to(inquiry: Inquiry) -> str | None:

@@ -134,6 +134,9 @@ def submit_form(
 def _acknowledge_and_route(inquiry: Inquiry, received: InquiryMessage) -> None:
     if received.automatic:
         return
+    # Claimed first: the outbox queues its rows when a transaction commits, and the release
+    # of this claim's savepoint counts as one.
+    acknowledge = _first_acknowledgement_today(inquiry)
     if (
         inquiry.category == Category.CONTRIBUTIONS
         and inquiry.event
@@ -143,7 +146,7 @@ def _acknowledge_and_route(inquiry: Inquiry, received: InquiryMessage) -> None:
             inquiry, received, inquiry.event.contributions_email
         )
         _record_outgoing(inquiry, outgoing, Source.SYSTEM, automatic="forwarded to contributions")
-    if _first_acknowledgement_today(inquiry):
+    if acknowledge:
         outgoing = notifications.acknowledge(inquiry, received)
         _record_outgoing(inquiry, outgoing, Source.SYSTEM, automatic="acknowledgement")
 
