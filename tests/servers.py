@@ -339,9 +339,10 @@ class IMAPServer:
     def clear(self, folder: str = "INBOX") -> None:
         connection = self.connect()
         try:
-            connection.select(folder)
-            connection.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
-            connection.expunge()
+            _status, data = connection.select(folder)
+            if int(data[0]) > 0:
+                connection.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+                connection.expunge()
         finally:
             connection.logout()
 
