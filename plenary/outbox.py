@@ -145,6 +145,9 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _queue_after_commit(session: Session) -> None:
+    # Releasing a savepoint fires after_commit too: only the outermost commit queues.
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop(_QUEUE_KEY, None)
     if ids:
         queue(ids)

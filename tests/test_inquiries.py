@@ -480,3 +480,19 @@ def test_contact_rate_limit_per_sender_on_redis(tmp_path, redis_url, settings):
         assert db.session.scalar(select(func.count(Inquiry.id))) == 3
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_savepoint_does_not_send_the_outbox_before_the_commit(app, event):
+    operations.submit_form(
+        name="A", email="a@example.org", organisation="", country_code="",
+        category=Category.OTHER, subject="First", message="?", language="en", uploads=[],
+    )  # fmt: skip
+    # The second form's acknowledgement claim is a savepoint: the first row must wait.
+    operations.submit_form(
+        name="B", email="b@example.org", organisation="", country_code="",
+        category=Category.OTHER, subject="Second", message="?", language="en", uploads=[],
+    )  # fmt: skip
+    assert {row.state.value for row in outbox("inquiry.acknowledgement")} == {"pending"}
+    db.session.commit()
+    db.session.expire_all()
+    assert {row.state.value for row in outbox("inquiry.acknowledgement")} == {"sent"}
