@@ -81,7 +81,10 @@ def staff_reply(inquiry: Inquiry, answered: InquiryMessage | None, body: str) ->
     rendered = outbox.render_email(
         "inquiries/reply", inquiry.language, inquiry=inquiry, body=body, event=inquiry.event
     )
-    subject = answered.subject if answered is not None and answered.subject else inquiry.subject
+    from .models import Direction
+
+    theirs = answered is not None and answered.direction == Direction.IN and answered.subject
+    subject = answered.subject if theirs else inquiry.subject
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
     rendered = outbox.RenderedEmail(

@@ -330,10 +330,17 @@ def reply(inquiry: Inquiry, body: str, user: User) -> InquiryMessage:
     """Send the Secretariat's answer, threaded under the sender's last message."""
     if inquiry.state == InquiryState.MERGED:
         raise InquiryError("merged")
-    last_in = next(
-        (m for m in reversed(inquiry.messages) if m.direction == Direction.IN and m.message_id),
-        None,
-    )
+    # Thread under the sender's last mail; a form's sender never saw the form's internal
+    # Message-ID, so then under our last message to them (the acknowledgement).
+    theirs = [
+        m for m in inquiry.messages if m.direction == Direction.IN and m.source == Source.MAIL
+    ]
+    ours = [
+        m
+        for m in inquiry.messages
+        if m.direction == Direction.OUT and inquiry.sender_email in (m.recipients or [])
+    ]
+    last_in = (theirs or ours or [None])[-1]
     outgoing = notifications.staff_reply(inquiry, last_in, body)
     message = _record_outgoing(inquiry, outgoing, Source.STAFF, author=user)
     inquiry.state = InquiryState.OPEN

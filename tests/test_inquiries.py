@@ -496,3 +496,15 @@ def test_a_savepoint_does_not_send_the_outbox_before_the_commit(app, event):
     db.session.commit()
     db.session.expire_all()
     assert {row.state.value for row in outbox("inquiry.acknowledgement")} == {"sent"}
+
+
+def test_an_answer_to_a_form_inquiry_threads_under_the_acknowledgement(client, event):
+    post_contact(client, language="en")
+    inquiry = db.session.scalars(select(Inquiry)).one()
+    (acknowledgement,) = outbox("inquiry.acknowledgement")
+    staff_client(client)
+    page = f"/inquiries/helpdesk/{inquiry.id}"
+    client.post(f"{page}/reply", data={"csrf_token": csrf_token(client, page), "body": "Yes."})
+    (answer,) = outbox("inquiry.reply")
+    assert answer.headers["In-Reply-To"] == acknowledgement.message_id
+    assert answer.subject == f"Re: [{inquiry.reference}] Lettre pour le visa"
