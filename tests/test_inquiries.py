@@ -508,3 +508,36 @@ def test_an_answer_to_a_form_inquiry_threads_under_the_acknowledgement(client, e
     (answer,) = outbox("inquiry.reply")
     assert answer.headers["In-Reply-To"] == acknowledgement.message_id
     assert answer.subject == f"Re: [{inquiry.reference}] Lettre pour le visa"
+
+
+@pytest.mark.parametrize("language", ["ar", "zh", "ru", "es", "fr", "en"])
+def test_the_form_and_the_helpdesk_speak_every_language(client, event, language):
+    ingest(inquiry_mail.mail())
+    inquiry = db.session.scalars(select(Inquiry)).one()
+    db.session.add(CannedAnswer(title="T", language=language, body="{name}"))
+    db.session.commit()
+    expected = {"ar": "الاتصال بالأمانة", "zh": "联系秘书处", "ru": "Связаться с Секретариатом",
+                "es": "Contactar con la Secretaría", "fr": "Contacter le Secrétariat",
+                "en": "Contact the Secretariat"}[language]  # fmt: skip
+    assert expected in client.get(f"/inquiries/contact?lang={language}").get_data(as_text=True)
+    staff_client(client)
+    for page in ("/inquiries/helpdesk", f"/inquiries/helpdesk/{inquiry.id}",
+                 "/inquiries/helpdesk/answers", "/inquiries/helpdesk/answers/new",
+                 "/inquiries/helpdesk/routing"):  # fmt: skip
+        assert client.get(page).status_code == 200, page
+
+
+def test_staff_set_the_default_assignee_of_a_category(client, event):
+    staff_client(client)
+    staff = db.session.scalars(select(AuditEntry.user_id).where(AuditEntry.action == "user.login"))
+    user_id = next(iter(staff))
+    page = "/inquiries/helpdesk/routing"
+    client.post(page, data={"csrf_token": csrf_token(client, page),
+                            "assignee_media": str(user_id), "assignee_other": "999"})  # fmt: skip
+    routes = {
+        route.category: route.assignee_id for route in db.session.scalars(select(CategoryRoute))
+    }
+    assert {category: who for category, who in routes.items() if who} == {Category.MEDIA: user_id}
+    assert Category.OTHER not in routes  # an unknown account is not saved
+    post_contact(client, language="en", category="media")
+    assert db.session.scalars(select(Inquiry)).one().assignee_id == user_id
