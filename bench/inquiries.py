@@ -76,6 +76,17 @@ def append_all(imap: servers.IMAPServer, messages: list[bytes]) -> None:
         connection.logout()
 
 
+def _flask(environ: dict[str, str], *arguments: str) -> tuple[float, str]:
+    """Run a `flask` command in its own process; its wall time and output."""
+    env = {**os.environ, **environ, "FLASK_APP": "wsgi"}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), *arguments], cwd=servers.ROOT, env=env,
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return time.perf_counter() - started, result.stdout.strip()
+
+
 def bench_ingest(work: Path, count: int, postgres, redis, imap) -> None:
     environ = base_settings(
         work, DATABASE_URL=postgres.create_database(), REDIS_URL=redis.url,
@@ -84,36 +95,36 @@ def bench_ingest(work: Path, count: int, postgres, redis, imap) -> None:
     )  # fmt: skip
     messages = sample_messages(count)
     append_all(imap, messages)
+    size = sum(len(raw) for raw in messages)
+    del messages
     app = create_app(environ)
     with app.app_context():
         upgrade()
-        from inquiries import mailbox
-        from inquiries.models import Inquiry, InquiryMessage
         from tests.factories import make_event
 
         make_event()
         db.session.commit()
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        report = mailbox.poll()
-        elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        again_started = time.perf_counter()
-        again = mailbox.poll()
-        again_elapsed = time.perf_counter() - again_started
+        db.session.remove()
+        db.engine.dispose()
+    # The poller runs as `flask inquiries poll` would from cron or beat: its own process,
+    # whose peak memory is measured alone.
+    elapsed, report = _flask(environ, "inquiries", "poll")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    again_elapsed, again = _flask(environ, "inquiries", "poll")
+    with app.app_context():
+        from inquiries.models import Inquiry, InquiryMessage
+
         kept = db.session.scalar(select(func.count(InquiryMessage.id)).where(
             InquiryMessage.direction == "in"))  # fmt: skip
         threads = db.session.scalar(select(func.count(Inquiry.id)))
         db.session.remove()
         db.engine.dispose()
-    size = sum(len(raw) for raw in messages)
     print(f"ingest: {count} messages ({size / 1e6:.1f} MB) from Dovecot into PostgreSQL")
-    print(f"  {report}")
-    print(f"  {elapsed:.1f} s, {count / elapsed:.0f} messages/s")
-    print(f"  peak resident memory of the poller: {peak / 1024:.0f} MiB "
-          f"(+{(peak - before) / 1024:.0f} MiB during the poll)")  # fmt: skip
-    print(f"  kept {kept} messages in {threads} threads; a second poll: {again} "
-          f"in {again_elapsed:.2f} s")  # fmt: skip
+    print(f"  first poll: {report}")
+    print(f"  {elapsed:.1f} s including start-up ({again_elapsed:.1f} s for a poll with "
+          f"nothing new), {count / (elapsed - again_elapsed):.0f} messages/s")  # fmt: skip
+    print(f"  peak resident memory of the poller process: {peak_kib / 1024:.0f} MiB")
+    print(f"  kept {kept} messages in {threads} threads; second poll: {again}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
