@@ -201,3 +201,15 @@ def test_two_pollers_at_once_never_ingest_a_message_twice(tmp_path, postgres_url
     smtp.wait_for(count)
     recipients = [mail.recipients[0] for mail in smtp.received]
     assert len(recipients) == len(set(recipients)) == count
+
+
+def test_an_oversized_message_is_cut_to_the_limit_and_marked(imap_app, imap, smtp):
+    imap_app.config["INQUIRY_MAX_MESSAGE_BYTES"] = 4000
+    imap.append(inquiry_mail.mail(message_id="<big@example.org>", body="Long text. " * 2000))
+    report = poll()
+    assert (report.new, report.failed) == (1, 0)
+    message = db.session.scalar(
+        select(InquiryMessage).where(InquiryMessage.message_id == "<big@example.org>")
+    )
+    assert message.text_body.startswith("Long text.")
+    assert any("cut to 4000 bytes" in problem for problem in message.problems)
