@@ -108,16 +108,21 @@ def mailbox_key(config) -> str:
 def connect(config) -> imaplib.IMAP4:
     """Open and log in to the IMAP server as configured (SSL, STARTTLS or plain on 127.0.0.1)."""
     host, port, timeout = config["IMAP_HOST"], config["IMAP_PORT"], config["IMAP_TIMEOUT"]
+    context = ssl.create_default_context(cafile=config["IMAP_CA_FILE"])
+    connection = None
     try:
         if config["IMAP_SSL"] and not config["IMAP_STARTTLS"]:
-            connection = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(),
+            connection = imaplib.IMAP4_SSL(host, port, ssl_context=context,
                                            timeout=timeout)  # fmt: skip
         else:
             connection = imaplib.IMAP4(host, port, timeout=timeout)
             if config["IMAP_STARTTLS"]:
-                connection.starttls(ssl.create_default_context())
+                connection.starttls(context)
         connection.login(config["IMAP_USER"] or "", config["IMAP_PASSWORD"] or "")
     except (OSError, imaplib.IMAP4.error) as error:
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.shutdown()
         raise MailboxUnavailable(f"IMAP {host}:{port}: {error}") from error
     return connection
 

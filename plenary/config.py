@@ -87,6 +87,8 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "IMAP_USER": environ.get("IMAP_USER") or None,
         "IMAP_PASSWORD": environ.get("IMAP_PASSWORD") or None,
         "IMAP_FOLDER": environ.get("IMAP_FOLDER") or "INBOX",
+        # A CA bundle to trust for the IMAP server's certificate, besides the system's.
+        "IMAP_CA_FILE": environ.get("IMAP_CA_FILE") or None,
         "IMAP_TIMEOUT": _int(environ.get("IMAP_TIMEOUT"), 30),
         "INQUIRY_MAILDROP": environ.get("INQUIRY_MAILDROP")
         or str(Path(instance_path) / "inquiries" / "inbox"),

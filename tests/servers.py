@@ -319,6 +319,12 @@ class IMAPServer:
     password: str
     base: Path
     process: subprocess.Popen
+    ssl_port: int = 0
+
+    @property
+    def certificate(self) -> Path:
+        """The server's self-signed certificate, for clients to trust."""
+        return self.base / "cert.pem"
 
     def connect(self):
         import imaplib
@@ -358,13 +364,16 @@ class IMAPServer:
 
 
 _DOVECOT_CONFIG = """\
-# Dovecot {version}: a throw-away IMAP server for the tests, plain text on 127.0.0.1 only.
+# Dovecot {version}: a throw-away IMAP server for the tests on 127.0.0.1 only: plain text
+# and STARTTLS on one port, implicit TLS on another, with a self-signed certificate.
 base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{base}/cert.pem
+ssl_key = <{base}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {user}
@@ -387,7 +396,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
+    ssl = yes
   }}
 }}
 service stats {{
@@ -415,21 +426,31 @@ def start_dovecot() -> IMAPServer:
         uid, gid = os.getuid(), os.getgid()
         user = login_user = pwd.getpwuid(uid).pw_name
     group = __import__("grp").getgrgid(gid).gr_name
-    port = free_port()
+    port, ssl_port = free_port(), free_port()
+    subprocess.run(
+        [require_binary("openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(base / "key.pem"), "-out", str(base / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
     password = uuid.uuid4().hex
     (base / "passwd").write_text(f"inquiries:{{PLAIN}}{password}\n")
     config = base / "dovecot.conf"
     config.write_text(
         _DOVECOT_CONFIG.format(
             version=version, base=base, user=user, group=group, login_user=login_user, uid=uid,
-            gid=gid, port=port,
+            gid=gid, port=port, ssl_port=ssl_port,
         )
     )  # fmt: skip
     process = subprocess.Popen(
         [binary, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     try:
-        wait_until(lambda: _port_open(port) or process.poll() is not None, 20, "dovecot")
+        wait_until(
+            lambda: (_port_open(port) and _port_open(ssl_port)) or process.poll() is not None,
+            20,
+            "dovecot",
+        )
     except TimeoutError:
         process.kill()
         raise
@@ -440,4 +461,4 @@ def start_dovecot() -> IMAPServer:
             else ""
         )
         raise RuntimeError(f"dovecot exited ({process.returncode}):\n{log[-3000:]}")
-    return IMAPServer("127.0.0.1", port, "inquiries", password, base, process)
+    return IMAPServer("127.0.0.1", port, "inquiries", password, base, process, ssl_port)

@@ -21,15 +21,17 @@ from tests.factories import make_event, make_user, sign_in
 def imap_settings(tmp_path, imap, smtp, **extra):
     return base_settings(
         tmp_path,
-        IMAP_HOST=imap.host,
-        IMAP_PORT=str(imap.port),
-        IMAP_SSL="false",
-        IMAP_USER=imap.user,
-        IMAP_PASSWORD=imap.password,
-        MAIL_SERVER=smtp.host,
-        MAIL_PORT=str(smtp.port),
-        MAIL_DEFAULT_SENDER="AI Dialogue <ai.dialogue@example.org>",
-        **extra,
+        **{
+            "IMAP_HOST": imap.host,
+            "IMAP_PORT": str(imap.port),
+            "IMAP_SSL": "false",
+            "IMAP_USER": imap.user,
+            "IMAP_PASSWORD": imap.password,
+            "MAIL_SERVER": smtp.host,
+            "MAIL_PORT": str(smtp.port),
+            "MAIL_DEFAULT_SENDER": "AI Dialogue <ai.dialogue@example.org>",
+            **extra,
+        },
     )
 
 
@@ -213,3 +215,24 @@ def test_an_oversized_message_is_cut_to_the_limit_and_marked(imap_app, imap, smt
     )
     assert message.text_body.startswith("Long text.")
     assert any("cut to 4000 bytes" in problem for problem in message.problems)
+
+
+@pytest.mark.parametrize("mode", ["ssl", "starttls"])
+def test_the_poller_reads_over_tls(tmp_path, imap, smtp, mode):
+    port = imap.ssl_port if mode == "ssl" else imap.port
+    settings = imap_settings(
+        tmp_path, imap, smtp, IMAP_PORT=str(port), IMAP_CA_FILE=str(imap.certificate),
+        IMAP_SSL="true" if mode == "ssl" else "false",
+        IMAP_STARTTLS="true" if mode == "starttls" else "false",
+    )  # fmt: skip
+    app = create_app(settings)
+    with app.app_context():
+        db.create_all()
+        imap.append(inquiry_mail.mail())
+        assert mailbox.poll().new == 1
+        # A certificate nobody vouches for is refused, and said so.
+        app.config["IMAP_CA_FILE"] = None
+        with pytest.raises(mailbox.MailboxUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+            mailbox.poll()
+        db.session.remove()
+        db.engine.dispose()
