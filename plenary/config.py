@@ -99,6 +99,34 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Inquiries: the IMAP mailbox read by `flask inquiries poll` and the beat job. With no
+        # IMAP_HOST, .eml files dropped into INQUIRY_MAILDROP are read instead.
+        "IMAP_HOST": environ.get("IMAP_HOST") or None,
+        "IMAP_PORT": _int(
+            environ.get("IMAP_PORT"), 993 if _flag(environ.get("IMAP_SSL"), True) else 143
+        ),
+        "IMAP_SSL": _flag(environ.get("IMAP_SSL"), default=True),
+        "IMAP_STARTTLS": _flag(environ.get("IMAP_STARTTLS")),
+        "IMAP_USER": environ.get("IMAP_USER") or None,
+        "IMAP_PASSWORD": environ.get("IMAP_PASSWORD") or None,
+        "IMAP_FOLDER": environ.get("IMAP_FOLDER") or "INBOX",
+        # A CA bundle to trust for the IMAP server's certificate, besides the system's.
+        "IMAP_CA_FILE": environ.get("IMAP_CA_FILE") or None,
+        "IMAP_TIMEOUT": _int(environ.get("IMAP_TIMEOUT"), 30),
+        "INQUIRY_MAILDROP": environ.get("INQUIRY_MAILDROP")
+        or str(Path(instance_path) / "inquiries" / "inbox"),
+        "INQUIRY_POLL_SECONDS": _int(environ.get("INQUIRY_POLL_SECONDS"), 60),
+        "INQUIRY_MAX_MESSAGE_BYTES": _int(
+            environ.get("INQUIRY_MAX_MESSAGE_BYTES"), 15 * 1024 * 1024
+        ),
+        "INQUIRY_MAX_ATTACHMENT_BYTES": _int(
+            environ.get("INQUIRY_MAX_ATTACHMENT_BYTES"), 5 * 1024 * 1024
+        ),
+        "INQUIRY_MAX_ATTACHMENTS": _int(environ.get("INQUIRY_MAX_ATTACHMENTS"), 10),
+        "INQUIRY_MAX_TEXT_CHARS": _int(environ.get("INQUIRY_MAX_TEXT_CHARS"), 100_000),
+        "INQUIRY_RATE_LIMIT_ADDRESS": environ.get("INQUIRY_RATE_LIMIT_ADDRESS")
+        or "5 per minute; 30 per hour",
+        "INQUIRY_RATE_LIMIT_SENDER": environ.get("INQUIRY_RATE_LIMIT_SENDER") or "5 per hour",
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": str(

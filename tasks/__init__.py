@@ -39,7 +39,14 @@ class TolerantRequest(Request):
         except (OSError, *self._connection_errors) as error:
             self.acknowledged = True
             logger.warning("could not reject task %s: %r", self.id, error)
-TASK_MODULES = ("tasks.outbox", "tasks.invitations", "tasks.registration_reminders")
+
+
+TASK_MODULES = (
+    "tasks.outbox",
+    "tasks.invitations",
+    "tasks.registration_reminders",
+    "tasks.inquiries",
+)
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -63,6 +70,10 @@ def beat_schedule(app: Flask) -> dict:
         "circular-dispatch-resume": {
             "task": "invitations.resume_dispatch",
             "schedule": timedelta(seconds=app.config["DISPATCH_RESUME_SECONDS"]),
+        },
+        "inquiries-poll": {
+            "task": "inquiries.poll",
+            "schedule": timedelta(seconds=app.config["INQUIRY_POLL_SECONDS"]),
         },
     }
 

@@ -163,3 +163,17 @@ def production_stack(tmp_path, postgres_url, redis_url, smtp) -> Iterator[Stack]
             worker.stop()
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def imap_server() -> Iterator[servers.IMAPServer]:
+    server = servers.start_dovecot()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap(imap_server: servers.IMAPServer) -> servers.IMAPServer:
+    """The Dovecot mailbox, emptied for this test."""
+    imap_server.clear()
+    return imap_server

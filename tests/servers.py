@@ -346,3 +346,159 @@ def start_worker(environ: dict[str, str], log: Path, concurrency: int = 2) -> Wo
     if process.poll() is not None:
         raise RuntimeError(f"the worker exited:\n{worker.output()[-3000:]}")
     return worker
+
+
+# --- IMAP (Dovecot) ----------------------------------------------------------------------
+
+
+@dataclass
+class IMAPServer:
+    host: str
+    port: int
+    user: str
+    password: str
+    base: Path
+    process: subprocess.Popen
+    ssl_port: int = 0
+
+    @property
+    def certificate(self) -> Path:
+        """The server's self-signed certificate, for clients to trust."""
+        return self.base / "cert.pem"
+
+    def connect(self):
+        import imaplib
+
+        connection = imaplib.IMAP4(self.host, self.port, timeout=10)
+        connection.login(self.user, self.password)
+        return connection
+
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        """Deliver a message into the mailbox over IMAP, as a mail server would."""
+        connection = self.connect()
+        try:
+            status, data = connection.append(folder, None, None, raw)
+            assert status == "OK", data
+        finally:
+            connection.logout()
+
+    def clear(self, folder: str = "INBOX") -> None:
+        connection = self.connect()
+        try:
+            _status, data = connection.select(folder)
+            if int(data[0]) > 0:
+                connection.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+                connection.expunge()
+        finally:
+            connection.logout()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+_DOVECOT_CONFIG = """\
+# Dovecot {version}: a throw-away IMAP server for the tests on 127.0.0.1 only: plain text
+# and STARTTLS on one port, implicit TLS on another, with a self-signed certificate.
+base_dir = {base}/run
+state_dir = {base}/state
+log_path = {base}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{base}/cert.pem
+ssl_key = <{base}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {login_user}
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+mail_location = maildir:{base}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {base}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={base}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {ssl_port}
+    ssl = yes
+  }}
+}}
+service stats {{
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"""
+
+
+def start_dovecot() -> IMAPServer:
+    """Dovecot with its own config, passdb and Maildir in a temporary folder, on a free port."""
+    binary = require_binary("dovecot", "dovecot-imapd")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    base = Path(tempfile.mkdtemp(prefix="plenary-imap-"))
+    for name in ("run", "state", "mail", "home"):
+        (base / name).mkdir()
+    if os.geteuid() == 0:
+        # Dovecot will not run mail processes as root: the mail belongs to its own user.
+        owner = pwd.getpwnam("dovecot")
+        uid, gid, user, login_user = owner.pw_uid, owner.pw_gid, "dovecot", "dovenull"
+        for path in [base, *base.iterdir()]:
+            os.chown(path, uid, gid)
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        user = login_user = pwd.getpwuid(uid).pw_name
+    group = __import__("grp").getgrgid(gid).gr_name
+    port, ssl_port = free_port(), free_port()
+    subprocess.run(
+        [require_binary("openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(base / "key.pem"), "-out", str(base / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    password = uuid.uuid4().hex
+    (base / "passwd").write_text(f"inquiries:{{PLAIN}}{password}\n")
+    config = base / "dovecot.conf"
+    config.write_text(
+        _DOVECOT_CONFIG.format(
+            version=version, base=base, user=user, group=group, login_user=login_user, uid=uid,
+            gid=gid, port=port, ssl_port=ssl_port,
+        )
+    )  # fmt: skip
+    process = subprocess.Popen(
+        [binary, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until(
+            lambda: (_port_open(port) and _port_open(ssl_port)) or process.poll() is not None,
+            20,
+            "dovecot",
+        )
+    except TimeoutError:
+        process.kill()
+        raise
+    if process.poll() is not None:
+        log = (
+            (base / "dovecot.log").read_text(errors="replace")
+            if (base / "dovecot.log").exists()
+            else ""
+        )
+        raise RuntimeError(f"dovecot exited ({process.returncode}):\n{log[-3000:]}")
+    return IMAPServer("127.0.0.1", port, "inquiries", password, base, process, ssl_port)
