@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_accounts"
-down_revision = "0002_invitations"
+down_revision = "0003_outbox"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_registration'
-down_revision = '0002_invitations'
+down_revision = "0005_letters"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_inquiries'
-down_revision = '0002_invitations'
+down_revision = "0007_registration_review"
 branch_labels = None
 depends_on = None
 
