@@ -1,7 +1,7 @@
 """Add the user's session version and the outbox's secret-bearing flag
 
 Revision ID: 0004_accounts
-Revises: 0002_invitations
+Revises: 0003_outbox
 Create Date: 2026-11-30 15:50:00
 
 """

@@ -1,7 +1,7 @@
 """Letters: the addressee's institution and per-language names; the circular's names per language
 
 Revision ID: 0005_letters
-Revises: 0002_invitations
+Revises: 0004_accounts
 Create Date: 2026-11-30 16:00:00
 
 """

@@ -1,7 +1,7 @@
 """Register delegations and delegates: intent, composition, changes, side events, files
 
 Revision ID: 0006_registration
-Revises: 0002_invitations
+Revises: 0005_letters
 Create Date: 2026-11-30 15:36:16.535389
 
 """

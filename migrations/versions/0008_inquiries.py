@@ -1,7 +1,7 @@
 """Add inquiries, their messages, stored files and canned answers
 
 Revision ID: 0008_inquiries
-Revises: 0002_invitations
+Revises: 0007_registration_review
 Create Date: 2026-11-30 15:37:43.671215
 
 """
