@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     Table,
     Text,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plenary.extensions import db
-from plenary.models import Event, User, UTCDateTime, string_enum, utcnow
+from plenary.models import Event, StoredFile, User, UTCDateTime, string_enum, utcnow
 
 
 class InquiryState(enum.StrEnum):
@@ -96,21 +95,6 @@ inquiry_message_file = Table(
     ),
     Column("file_id", ForeignKey("stored_file.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class StoredFile(db.Model):
-    """A file kept in the database (an attachment), always served as a download."""
-
-    __tablename__ = "stored_file"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(BigInteger)  # the original size, before any cut
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
-    truncated: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InquiryMessage(db.Model):

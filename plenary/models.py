@@ -9,6 +9,7 @@ from typing import Any
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -20,7 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .extensions import db
 from .i18n import pick
@@ -363,3 +364,31 @@ class AuditEntry(db.Model):
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+
+class StoredFile(db.Model):
+    """A file kept in the database (an upload, an attachment), so no web host needs a shared disk.
+
+    Always served as a download, never inline.
+    """
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    # The original size, before any cut to a configured limit.
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Deferred: listing a delegation must not load its photographs.
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who uploaded it, as the audit log names actors: "focal point (FR)", a staff email.
+    uploaded_by: Mapped[str] = mapped_column(String(200), default="")
+    # Cut to a configured size limit (a received attachment); the rest was dropped.
+    truncated: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        CheckConstraint("size >= 0", name="size_not_negative"),
+        CheckConstraint("length(sha256) = 64", name="sha256_hex"),
+    )

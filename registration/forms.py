@@ -15,8 +15,6 @@ from wtforms import (
     EmailField,
     Form,
     FormField,
-    RadioField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,

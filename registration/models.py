@@ -20,13 +20,12 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plenary.extensions import db
 from plenary.models import (
@@ -34,33 +33,12 @@ from plenary.models import (
     Event,
     EventSession,
     Organisation,
+    StoredFile,
     User,
     UTCDateTime,
     string_enum,
     utcnow,
 )
-
-
-class StoredFile(db.Model):
-    """An uploaded file kept in the database, so that no web host needs a shared disk."""
-
-    __tablename__ = "stored_file"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    # Deferred: listing a delegation must not load its photographs.
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Who uploaded it, as the audit log names actors: "focal point (FR)", a staff email.
-    uploaded_by: Mapped[str] = mapped_column(String(200), default="")
-
-    __table_args__ = (
-        CheckConstraint("size >= 0", name="size_not_negative"),
-        CheckConstraint("length(sha256) = 64", name="sha256_hex"),
-    )
 
 
 class DelegationState(enum.StrEnum):

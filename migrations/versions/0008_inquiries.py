@@ -38,17 +38,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mailbox_cursor')),
     sa.UniqueConstraint('mailbox', 'uidvalidity', name=op.f('uq_mailbox_cursor_mailbox_uidvalidity'))
     )
-    op.create_table('stored_file',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('content_type', sa.String(length=100), nullable=False),
-    sa.Column('size', sa.BigInteger(), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('truncated', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_file'))
-    )
     op.create_table('inquiry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=20), nullable=True),
@@ -159,7 +148,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inquiry_assignee_id'))
 
     op.drop_table('inquiry')
-    op.drop_table('stored_file')
     op.drop_table('mailbox_cursor')
     with op.batch_alter_table('canned_answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_canned_answer_language'))
