@@ -381,7 +381,7 @@ class StoredFile(db.Model):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     # Deferred: listing a delegation must not load its photographs.
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Who uploaded it, as the audit log names actors: "focal point (FR)", a staff email.
     uploaded_by: Mapped[str] = mapped_column(String(200), default="")
