@@ -192,9 +192,13 @@ class DirectoryFilterForm(FlaskForm):
     def filters(self) -> directory.DirectoryFilters:
         """The filters asked for; a value that is not one of the choices is no filter."""
         self.validate()
+        # A missing or unknown value is no filter, and no reason for a message on the page.
+        for field in self:
+            if field.errors:
+                field.data, field.errors = "", []
 
         def value(field: Any) -> str:
-            return "" if field.errors else (field.data or "")
+            return field.data or ""
 
         return directory.DirectoryFilters(
             search=value(self.q),

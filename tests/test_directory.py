@@ -926,3 +926,10 @@ def test_the_organisation_cell_names_a_state_addressee_s_institution_in_each_lan
     exported = directory_csv.export_csv([addressee])
     assert "institution_ru" in exported.splitlines()[0]
     assert "Permanent Mission of Estonia" in exported
+
+
+def test_the_directory_opens_without_a_message_under_its_filters(signed_in, states):
+    page = page_of(signed_in.get(LIST))
+    assert "Not a valid choice" not in page
+    page = page_of(signed_in.get(LIST + "?kind=nonsense&language=xx"))
+    assert "Not a valid choice" not in page

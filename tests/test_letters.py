@@ -435,7 +435,7 @@ def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
     html = letters.render_circular_html(circular, mission, "ru")
 
     assert "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)" in html
-    assert "<p>Дорин Богдан-Мартин</p>" in html
+    assert '<p class="name">Дорин Богдан-Мартин</p>' in html
     block = html[html.index('class="address-block"') :]
     for line in (
         "Его/Ее Превосходительство Постоянный представитель",
