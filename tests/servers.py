@@ -12,6 +12,7 @@ import asyncio
 import email
 import email.policy
 import glob
+import grp
 import os
 import pwd
 import re
@@ -465,7 +466,7 @@ def start_dovecot() -> IMAPServer:
     else:
         uid, gid = os.getuid(), os.getgid()
         user = login_user = pwd.getpwuid(uid).pw_name
-    group = __import__("grp").getgrgid(gid).gr_name
+    group = grp.getgrgid(gid).gr_name
     port, ssl_port = free_port(), free_port()
     subprocess.run(
         [require_binary("openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
