@@ -64,6 +64,8 @@ def delegation_answer(token: str):
         return render_template("auth/link_invalid.html", expired=True), 410
     except LinkInvalid:
         return render_template("auth/link_invalid.html", expired=False), 404
+    if not payload.get("invitation"):  # previews once signed links for invitation 0
+        return render_template("auth/link_invalid.html", expired=False), 404
     event = db.session.get(Event, payload.get("event"))
     country = db.session.get(Country, payload["country"]) if payload.get("country") else None
     organisation = (

@@ -233,3 +233,18 @@ def test_a_circular_preview_shows_no_working_personal_link(app):
     assert "This is a preview." in text
     assert "Estonia" not in text and "Will your delegation take part?" not in text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+def test_a_preview_link_signed_before_previews_stopped_making_them_opens_nothing(app):
+    from plenary.links import make_token
+
+    event = make_event()
+    estonia = make_country("EE")
+    db.session.commit()
+    old_preview = make_token(
+        "invitation", {"invitation": 0, "event": event.id, "country": estonia.id,
+                       "organisation": None}
+    )  # fmt: skip
+    response = app.test_client().get(f"/delegation/{old_preview}")
+    assert response.status_code == 404
+    assert "Estonia" not in response.get_data(as_text=True)
