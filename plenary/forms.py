@@ -98,6 +98,11 @@ class PasswordSetForm(FlaskForm):
     submit = SubmitField(_l("Save the password"))
 
 
+class PasswordChangeForm(PasswordSetForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Change the password"))
+
+
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])

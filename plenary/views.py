@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from . import audit, inputs, outbox, redaction, users
 from .auth import admin_required, check_password, personal_link, public, staff_required
 from .extensions import db, limiter
-from .forms import ConfirmForm, LoginForm, PasswordSetForm, UserCreateForm
+from .forms import ConfirmForm, LoginForm, PasswordChangeForm, PasswordSetForm, UserCreateForm
 from .i18n import LANGUAGES
 from .links import LinkExpired, LinkInvalid
 from .models import OutboxMessage, OutboxState, Role, User, utcnow
@@ -126,6 +126,26 @@ def password_set(token: str):
         flash(_("Your password is saved. You can sign in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/password_set.html", form=form, user=user)
+
+
+@auth.route("/account/password", methods=["GET", "POST"])
+@staff_required
+@limiter.limit("10 per hour", methods=["POST"])
+def password_change():
+    """A signed-in user changes their password; their other sessions end, this one goes on."""
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if check_password(user, form.current.data):
+            users.set_password(user, form.password.data)
+            audit.record("user.password_change", user, user=user)
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is changed. You are signed out everywhere else."), "success")
+            return redirect(url_for("secretariat.dashboard"))
+        form.current.errors.append(_("This is not your current password."))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password_change.html", form=form), status
 
 
 @secretariat.get("/")

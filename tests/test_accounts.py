@@ -79,6 +79,24 @@ def test_a_password_change_ends_every_other_session(app):
     assert sign_in(owner, "staff@example.org", "a brand new password").status_code == 302
 
 
+def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(app):
+    make_user("staff@example.org")
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, "staff@example.org")
+    sign_in(elsewhere, "staff@example.org")
+    page = "/account/password"
+    wrong = submit(here, page, current="not it at all", password="x" * 14, confirm="x" * 14)
+    assert wrong.status_code == 400
+    assert "This is not your current password." in wrong.get_data(as_text=True)
+    assert elsewhere.get("/secretariat/").status_code == 200  # nothing changed yet
+
+    response = submit(here, page, current=PASSWORD, password="x" * 14, confirm="x" * 14)
+    assert response.status_code == 302
+    assert here.get("/secretariat/").status_code == 200
+    assert elsewhere.get("/secretariat/").status_code == 302
+    assert sign_in(elsewhere, "staff@example.org", "x" * 14).status_code == 302
+
+
 def test_a_deactivated_account_reactivated_later_revives_no_old_session(app):
     from plenary.users import deactivate
 
@@ -233,3 +251,18 @@ def test_a_circular_preview_shows_no_working_personal_link(app):
     assert "This is a preview." in text
     assert "Estonia" not in text and "Will your delegation take part?" not in text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+def test_a_preview_link_signed_before_previews_stopped_making_them_opens_nothing(app):
+    from plenary.links import make_token
+
+    event = make_event()
+    estonia = make_country("EE")
+    db.session.commit()
+    old_preview = make_token(
+        "invitation", {"invitation": 0, "event": event.id, "country": estonia.id,
+                       "organisation": None}
+    )  # fmt: skip
+    response = app.test_client().get(f"/delegation/{old_preview}")
+    assert response.status_code == 404
+    assert "Estonia" not in response.get_data(as_text=True)

@@ -116,13 +116,14 @@ def via_proxy(client, client_address: str, forged: str | None = None) -> dict:
 
 
 def sign_in_via(client, email: str, address: str, forged: str | None = None, password="wrong"):
+    """Post the sign-in form through the proxy (the form's CSRF token is fetched once)."""
     from tests.conftest import CSRF_INPUT
 
     options = via_proxy(client, address, forged)
-    page = client.get("/login", **options).get_data(as_text=True)
-    match = CSRF_INPUT.search(page)
-    token = match.group(1) or match.group(2)
-    data = {"csrf_token": token, "email": email, "password": password}
+    if not hasattr(client, "csrf_token"):
+        match = CSRF_INPUT.search(client.get("/login", **options).get_data(as_text=True))
+        client.csrf_token = match.group(1) or match.group(2)
+    data = {"csrf_token": client.csrf_token, "email": email, "password": password}
     return client.post("/login", data=data, **options).status_code
 
 
