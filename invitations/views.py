@@ -14,10 +14,10 @@ from plenary import audit, jobs
 from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
-from plenary.i18n import LANGUAGES
+from plenary.i18n import LANGUAGES, current_language
 from plenary.models import Event
 
-from . import bp, editor, letters, operations
+from . import bp, directory, editor, letters, operations
 from .forms import AnnexForm, CircularForm, ReminderForm
 from .models import Addressee, Annex, Circular, CircularState, Invitation
 
@@ -186,7 +186,8 @@ def circular_states(circular_id: int):
 @staff_required
 def circular_preview(circular_id: int):
     circular = _circular_or_404(circular_id)
-    language = request.args.get("lang")
+    # Not "lang", which switches the whole interface: the letter's language is the preview's.
+    language = request.args.get("letter_language")
     if language not in LANGUAGES:
         language = circular.languages[0] if circular.languages else "en"
     addressee = None
@@ -207,12 +208,16 @@ def circular_preview(circular_id: int):
         addressee=addressee,
         language=language,
         email=email,
-        candidates=db.session.scalars(
-            operations.audience_query(circular)
-            .options(selectinload(Addressee.country), selectinload(Addressee.organisation))
-            .order_by(Addressee.id)
-            .limit(500)
-        ).all(),
+        candidates=sorted(
+            db.session.scalars(
+                operations.audience_query(circular)
+                .options(selectinload(Addressee.country), selectinload(Addressee.organisation))
+                .order_by(Addressee.id)
+                .limit(500)
+            ),
+            # By the State's or organisation's name in the interface's language.
+            key=lambda candidate: directory.sort_key(candidate.party_name(current_language())),
+        ),
     )
 
 

@@ -177,11 +177,24 @@ def test_preview_shows_the_exact_email_in_the_addressees_language(staff, world):
     db.session.commit()
     page = staff.get(
         f"/secretariat/invitations/circulars/{circular.id}/preview"
-        f"?lang=ru&addressee={world['ee-mission'].id}"
+        f"?letter_language=ru&addressee={world['ee-mission'].id}"
     ).get_data(as_text=True)
     assert "CL-26/22: Глобальный диалог по вопросам управления ИИ" in page
     assert "Уважаемая госпожа, уважаемый господин," in page
     assert "mission.ee@example.org" in page
+
+
+def test_previewing_an_arabic_letter_leaves_the_interface_in_its_language(staff, world):
+    circular = make_circular(world["event"])
+    db.session.commit()
+    preview = f"/secretariat/invitations/circulars/{circular.id}/preview"
+
+    page = staff.get(f"{preview}?letter_language=ar").get_data(as_text=True)
+    after = staff.get(f"/secretariat/invitations/circulars/{circular.id}").get_data(as_text=True)
+
+    assert '<html lang="en"' in page and '<html lang="en"' in after
+    # The addressees are listed by the State's name: El Salvador before Estonia.
+    assert page.index("El Salvador —") < page.index("Estonia —")
 
 
 # --- dispatch on the embedded default ---------------------------------------------------------
@@ -530,7 +543,7 @@ def test_preview_gives_the_personalised_pdf_letter(staff, world):
     db.session.commit()
     response = staff.get(
         f"/secretariat/invitations/circulars/{circular.id}/preview"
-        f"?lang=ru&addressee={world['ee-mission'].id}&format=pdf"
+        f"?letter_language=ru&addressee={world['ee-mission'].id}&format=pdf"
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
