@@ -152,6 +152,17 @@ def test_approval_lists_the_problems_first(app, world):
     assert circular.state == CircularState.DRAFT
 
 
+def test_approval_problems_are_in_the_interface_s_language(app, world):
+    from flask_babel import force_locale
+
+    circular = make_circular(world["event"])
+    circular.signatory_name = ""
+    db.session.commit()
+    with app.test_request_context(), force_locale("fr"):
+        problems = operations.readiness_problems(circular)
+    assert "La lettre circulaire n'a pas de signataire." in problems
+
+
 def test_an_approved_circular_is_no_longer_editable(staff, world):
     circular = make_circular(world["event"])
     db.session.commit()
