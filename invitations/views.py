@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -272,11 +272,12 @@ def circular_remind(circular_id: int):
 
 @bp.app_template_global()
 def circular_state_label(state: str) -> str:
+    # In the context of the circular, whose gender the adjectives take (carta circular enviada).
     return {
-        "draft": _("draft"),
-        "approved": _("approved"),
-        "sending": _("sending"),
-        "sent": _("sent"),
+        "draft": pgettext("circular", "draft"),
+        "approved": pgettext("circular", "approved"),
+        "sending": pgettext("circular", "sending"),
+        "sent": pgettext("circular", "sent"),
     }.get(str(state), str(state))
 
 
