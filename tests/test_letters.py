@@ -434,7 +434,10 @@ def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
 
     html = letters.render_circular_html(circular, mission, "ru")
 
-    assert "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)" in html
+    assert (
+        'г-жа Сулина Нур Абдулла<br><span class="original" dir="ltr">(Ms Sulyna Nur Abdullah)'
+        in html
+    )
     assert '<p class="name">Дорин Богдан-Мартин</p>' in html
     block = html[html.index('class="address-block"') :]
     for line in (
