@@ -447,3 +447,20 @@ def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
         "Женева",
     ):
         assert f">{line}</p>" in block
+
+
+def test_pdftotext_reads_the_arabic_letter_as_written(app, tmp_path):
+    """The issue's own check: the packaged Arabic font once read "بفيف" for "جنيف"."""
+    import subprocess
+
+    circular = make_circular()
+    addressee = make_addressee(make_country(), "ar", full_name="ليلى الحسيني", city="جنيف")
+    path = tmp_path / "letter-ar.pdf"
+    path.write_bytes(letters.render_circular_pdf(circular, addressee, "ar"))
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert "جنيف" in text
+    assert "ليلى الحسيني" in text
