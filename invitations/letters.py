@@ -238,6 +238,11 @@ def fonts() -> letter_fonts.LetterFonts:
         return _fonts
 
 
+def html_to_pdf(html: str, language: str) -> bytes:
+    """Any letter's HTML (a visa letter too) as a PDF in the packaged fonts of its language."""
+    return _write_pdf(html, language)
+
+
 def _write_pdf(html: str, language: str) -> bytes:
     return _write(_render_document(html, language))
 

@@ -464,3 +464,12 @@ def test_pdftotext_reads_the_arabic_letter_as_written(app, tmp_path):
 
     assert "جنيف" in text
     assert "ليلى الحسيني" in text
+
+
+def test_another_area_s_letter_gets_the_packaged_fonts(app):
+    html = '<html lang="ru"><body><p>Письмо о визовой поддержке: Кая Тамм</p></body></html>'
+
+    pdf = letters.html_to_pdf(html, "ru")
+
+    assert "Письмо о визовой поддержке: Кая Тамм" in page_texts(pdf)[0]
+    assert all("Plenary" in font for font in embedded_fonts(pdf))
