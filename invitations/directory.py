@@ -199,7 +199,7 @@ def set_active(
     return True
 
 
-def _sort_key(text: str) -> str:
+def sort_key(text: str) -> str:
     """Accents ignored, so that Côte d'Ivoire sorts among the Cs."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
@@ -211,13 +211,13 @@ def country_choices(language: str, also_id: int | None = None) -> list[tuple[int
         select(Country).where(or_(Country.member_state, Country.id == also_id))
     ).all()
     named = [(country.id, country.name(language)) for country in countries]
-    return sorted(named, key=lambda item: _sort_key(item[1]))
+    return sorted(named, key=lambda item: sort_key(item[1]))
 
 
 def organisation_choices(language: str) -> list[tuple[int, str]]:
     organisations = db.session.scalars(select(Organisation)).all()
     named = [(item.id, f"{item.acronym} — {item.name(language)}") for item in organisations]
-    return sorted(named, key=lambda item: _sort_key(item[1]))
+    return sorted(named, key=lambda item: sort_key(item[1]))
 
 
 # --- the list -------------------------------------------------------------------------------

@@ -238,6 +238,11 @@ def fonts() -> letter_fonts.LetterFonts:
         return _fonts
 
 
+def html_to_pdf(html: str, language: str) -> bytes:
+    """Any letter's HTML (a visa letter too) as a PDF in the packaged fonts of its language."""
+    return _write_pdf(html, language)
+
+
 def _write_pdf(html: str, language: str) -> bytes:
     return _write(_render_document(html, language))
 
@@ -323,7 +328,8 @@ def _letter_context(
         "sender_unit": circular.text("sender_unit", language),
         "place_and_date": _place_and_date(place, issued_on, language),
         "reference": circular.reference,
-        "contact_name": _name_with_original(circular, "contact_name", language),
+        "contact_name": circular.name_in("contact_name", language),
+        "contact_original": _original_name(circular, "contact_name", language),
         "contact_email": circular.contact_email,
         "addressed_to": _lines(circular.text("addressed_to", language)),
         "subject": circular.text("subject", language),
@@ -337,17 +343,16 @@ def _letter_context(
     }
 
 
-def _name_with_original(circular: Circular, field: str, language: str) -> str:
-    """A name in the letter's language, followed by the name as entered when it differs.
+def _original_name(circular: Circular, field: str, language: str) -> str:
+    """The name as entered, to print under the letter's own when that is in another script.
 
     As CL-26/22 in Russian writes its contact: "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)".
     """
     original = getattr(circular, field)
     name = circular.name_in(field, language)
-    # Only a name written in another script needs the original beside it.
     if not original or any(word in name for word in original.split() if len(word) > 2):
-        return name
-    return f"{name} ({original})" if language != "zh" else f"{name}（{original}）"
+        return ""
+    return original
 
 
 def _paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:

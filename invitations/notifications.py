@@ -44,6 +44,7 @@ def email_context(invitation: Invitation, url: str | None = None) -> dict:
         "party": invitation.addressee.party_name(language),
         "subject": circular.text("subject", language),
         "salutation": circular.text("salutation", language),
+        "contact_name": circular.name_in("contact_name", language),
         "url": url or invitation_url(invitation),
         "link_days": current_app.config["PERSONAL_LINK_MAX_AGE_DAYS"],
     }

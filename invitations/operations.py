@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from plenary import audit
 from plenary.extensions import db
+from plenary.i18n import lazy_gettext as _l
 from plenary.models import Country, Event, OutboxMessage, OutboxState, User, utcnow
 from registration.models import Delegation
 
@@ -61,29 +63,50 @@ def merge_field_problems(circular: Circular) -> dict[tuple[int, str, str], set[s
     return found
 
 
+# The annex's fields as the editor labels them.
+_ANNEX_FIELD_LABELS = {
+    "title": _l("heading"),
+    "body": _l("text"),
+    "address_block": _l("address block"),
+}
+
+
 def readiness_problems(circular: Circular) -> list[str]:
     """What stands between this circular and its approval, in words for the editor."""
     problems = []
     languages = circular.languages
     if not languages:
-        problems.append("The circular has no language with both a subject and a body.")
+        problems.append(_("The circular has no language with both a subject and a body."))
+    known = ", ".join("{" + name + "}" for name in merge.FIELDS)
     for (position, field, language), unknown in sorted(merge_field_problems(circular).items()):
-        names = ", ".join("{" + name + "}" for name in sorted(unknown))
         problems.append(
-            f"Annex {position}, {field.replace('_', ' ')} ({language}): unknown merge field "
-            f"{names}. Known fields: {', '.join('{' + f + '}' for f in merge.FIELDS)}."
+            _(
+                "Annex %(position)d, %(field)s (%(language)s): unknown merge field %(names)s. "
+                "Known fields: %(known)s.",
+                position=position,
+                field=_ANNEX_FIELD_LABELS.get(field, field),
+                language=language,
+                names=", ".join("{" + name + "}" for name in sorted(unknown)),
+                known=known,
+            )
         )
     for annex in circular.annexes:
         missing = [code for code in languages if not (annex.body or {}).get(code)]
         if missing:
-            problems.append(f"Annex {annex.position} has no text in: {', '.join(missing)}.")
+            problems.append(
+                _(
+                    "Annex %(position)d has no text in: %(languages)s.",
+                    position=annex.position,
+                    languages=", ".join(missing),
+                )
+            )
     if not circular.signatory_name:
-        problems.append("The circular has no signatory.")
+        problems.append(_("The circular has no signatory."))
     if (
         db.session.scalar(select(func.count()).select_from(audience_query(circular).subquery()))
         == 0
     ):
-        problems.append("The audience is empty: no active addressee matches it.")
+        problems.append(_("The audience is empty: no active addressee matches it."))
     return problems
 
 

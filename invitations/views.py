@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from sqlalchemy import func, select
@@ -15,11 +15,11 @@ from plenary import audit, jobs, outbox, outbox_gate
 from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
-from plenary.i18n import LANGUAGES
+from plenary.i18n import LANGUAGES, current_language
 from plenary.inputs import id_number, page_number
 from plenary.models import Event
 
-from . import bp, editor, letters, operations
+from . import bp, directory, editor, letters, operations
 from .forms import AnnexForm, CircularForm, ReminderForm
 from .models import Addressee, Annex, Circular, CircularState, Invitation
 
@@ -189,7 +189,8 @@ def circular_states(circular_id: int):
 @staff_required
 def circular_preview(circular_id: int):
     circular = _circular_or_404(circular_id)
-    language = request.args.get("lang")
+    # Not "lang", which switches the whole interface: the letter's language is the preview's.
+    language = request.args.get("letter_language")
     if language not in LANGUAGES:
         language = circular.languages[0] if circular.languages else "en"
     addressee = None
@@ -210,12 +211,16 @@ def circular_preview(circular_id: int):
         addressee=addressee,
         language=language,
         email=email,
-        candidates=db.session.scalars(
-            operations.audience_query(circular)
-            .options(selectinload(Addressee.country), selectinload(Addressee.organisation))
-            .order_by(Addressee.id)
-            .limit(500)
-        ).all(),
+        candidates=sorted(
+            db.session.scalars(
+                operations.audience_query(circular)
+                .options(selectinload(Addressee.country), selectinload(Addressee.organisation))
+                .order_by(Addressee.id)
+                .limit(500)
+            ),
+            # By the State's or organisation's name in the interface's language.
+            key=lambda candidate: directory.sort_key(candidate.party_name(current_language())),
+        ),
     )
 
 
@@ -291,11 +296,12 @@ def circular_remind(circular_id: int):
 
 @bp.app_template_global()
 def circular_state_label(state: str) -> str:
+    # In the context of the circular, whose gender the adjectives take (carta circular enviada).
     return {
-        "draft": _("draft"),
-        "approved": _("approved"),
-        "sending": _("sending"),
-        "sent": _("sent"),
+        "draft": pgettext("circular", "draft"),
+        "approved": pgettext("circular", "approved"),
+        "sending": pgettext("circular", "sending"),
+        "sent": pgettext("circular", "sent"),
     }.get(str(state), str(state))
 
 

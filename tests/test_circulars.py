@@ -152,6 +152,17 @@ def test_approval_lists_the_problems_first(app, world):
     assert circular.state == CircularState.DRAFT
 
 
+def test_approval_problems_are_in_the_interface_s_language(app, world):
+    from flask_babel import force_locale
+
+    circular = make_circular(world["event"])
+    circular.signatory_name = ""
+    db.session.commit()
+    with app.test_request_context(), force_locale("fr"):
+        problems = operations.readiness_problems(circular)
+    assert "La lettre circulaire n'a pas de signataire." in problems
+
+
 def test_an_approved_circular_is_no_longer_editable(staff, world):
     circular = make_circular(world["event"])
     db.session.commit()
@@ -177,11 +188,24 @@ def test_preview_shows_the_exact_email_in_the_addressees_language(staff, world):
     db.session.commit()
     page = staff.get(
         f"/secretariat/invitations/circulars/{circular.id}/preview"
-        f"?lang=ru&addressee={world['ee-mission'].id}"
+        f"?letter_language=ru&addressee={world['ee-mission'].id}"
     ).get_data(as_text=True)
     assert "CL-26/22: Глобальный диалог по вопросам управления ИИ" in page
     assert "Уважаемая госпожа, уважаемый господин," in page
     assert "mission.ee@example.org" in page
+
+
+def test_previewing_an_arabic_letter_leaves_the_interface_in_its_language(staff, world):
+    circular = make_circular(world["event"])
+    db.session.commit()
+    preview = f"/secretariat/invitations/circulars/{circular.id}/preview"
+
+    page = staff.get(f"{preview}?letter_language=ar").get_data(as_text=True)
+    after = staff.get(f"/secretariat/invitations/circulars/{circular.id}").get_data(as_text=True)
+
+    assert '<html lang="en"' in page and '<html lang="en"' in after
+    # The addressees are listed by the State's name: El Salvador before Estonia.
+    assert page.index("El Salvador —") < page.index("Estonia —")
 
 
 # --- dispatch on the embedded default ---------------------------------------------------------
@@ -530,7 +554,7 @@ def test_preview_gives_the_personalised_pdf_letter(staff, world):
     db.session.commit()
     response = staff.get(
         f"/secretariat/invitations/circulars/{circular.id}/preview"
-        f"?lang=ru&addressee={world['ee-mission'].id}&format=pdf"
+        f"?letter_language=ru&addressee={world['ee-mission'].id}&format=pdf"
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"

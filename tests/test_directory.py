@@ -933,3 +933,37 @@ def test_the_directory_opens_without_a_message_under_its_filters(signed_in, stat
     assert "Not a valid choice" not in page
     page = page_of(signed_in.get(LIST + "?kind=nonsense&language=xx"))
     assert "Not a valid choice" not in page
+
+
+def test_staff_give_an_addressee_its_institution_and_its_values_in_other_languages(
+    signed_in, estonia
+):
+    response = submit(
+        signed_in,
+        NEW,
+        kind="mission",
+        country_id=str(estonia.id),
+        organisation_id="",
+        honorific="H.E. Ms",
+        full_name="Kadri Tamm",
+        title="Permanent Representative",
+        institution="Permanent Mission of Estonia",
+        emails="mission@example.ee",
+        language="ru",
+        city="Geneva",
+        **{
+            "texts_ru-full_name": "Кадри Тамм",
+            "texts_ru-institution": "Постоянное представительство Эстонии",
+            "texts_ru-city": "Женева",
+        },
+    )
+    assert response.status_code == 302
+    [mission] = addressees()
+    assert mission.institution == "Permanent Mission of Estonia"
+    assert mission.localised == {
+        "full_name": {"ru": "Кадри Тамм"},
+        "institution": {"ru": "Постоянное представительство Эстонии"},
+        "city": {"ru": "Женева"},
+    }
+    form = page_of(signed_in.get(f"{LIST}/{mission.id}/edit"))
+    assert 'value="Постоянное представительство Эстонии"' in form

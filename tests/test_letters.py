@@ -434,7 +434,10 @@ def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
 
     html = letters.render_circular_html(circular, mission, "ru")
 
-    assert "г-жа Сулина Нур Абдулла (Ms Sulyna Nur Abdullah)" in html
+    assert (
+        'г-жа Сулина Нур Абдулла<br><span class="original" dir="ltr">(Ms Sulyna Nur Abdullah)'
+        in html
+    )
     assert '<p class="name">Дорин Богдан-Мартин</p>' in html
     block = html[html.index('class="address-block"') :]
     for line in (
@@ -444,3 +447,29 @@ def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
         "Женева",
     ):
         assert f">{line}</p>" in block
+
+
+def test_pdftotext_reads_the_arabic_letter_as_written(app, tmp_path):
+    """The issue's own check: the packaged Arabic font once read "بفيف" for "جنيف"."""
+    import subprocess
+
+    circular = make_circular()
+    addressee = make_addressee(make_country(), "ar", full_name="ليلى الحسيني", city="جنيف")
+    path = tmp_path / "letter-ar.pdf"
+    path.write_bytes(letters.render_circular_pdf(circular, addressee, "ar"))
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert "جنيف" in text
+    assert "ليلى الحسيني" in text
+
+
+def test_another_area_s_letter_gets_the_packaged_fonts(app):
+    html = '<html lang="ru"><body><p>Письмо о визовой поддержке: Кая Тамм</p></body></html>'
+
+    pdf = letters.html_to_pdf(html, "ru")
+
+    assert "Письмо о визовой поддержке: Кая Тамм" in page_texts(pdf)[0]
+    assert all("Plenary" in font for font in embedded_fonts(pdf))
