@@ -177,11 +177,19 @@ def test_a_focal_point_reaches_only_their_own_delegation(app, client):
     submit(client, link_of(latvian), **INTENT)
     submit(client, link_of(latvian) + "/delegates/new", **person_form(1))
     latvian_delegate = db.session.scalar(select(Delegate))
+    client.post(
+        link_of(latvian) + "/note-verbale",
+        data={"csrf_token": csrf_token(client, link_of(latvian)),
+              "note_verbale": (io.BytesIO(PDF), "lv.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    latvian_file = db.session.scalar(select(StoredFile))
+    assert client.get(f"{link_of(latvian)}/files/{latvian_file.id}").status_code == 200
     submit(client, link_of(ministry), **INTENT)
     estonian = link_of(ministry)
     for url in (
         f"{estonian}/delegates/{latvian_delegate.id}",
-        f"{estonian}/files/1",
+        f"{estonian}/files/{latvian_file.id}",
     ):
         assert client.get(url).status_code == 404
     for url in (
