@@ -481,3 +481,24 @@ def test_the_review_works_on_postgresql(tmp_path, postgres_url):
         assert client.get(f"{base}/exports/speakers.xlsx").status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_beat_schedule_runs_the_reminder_task(app, world):
+    from tasks import beat_schedule
+
+    world.event.registration_closes_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    schedule = beat_schedule(app)["registration-incomplete-reminders"]
+    assert schedule["task"] == "registration.remind_incomplete"
+    task = app.extensions["celery"].tasks["registration.remind_incomplete"]
+    assert task.apply().get() == {"reminded": 2}
+    assert task.apply().get() == {"reminded": 0}
+
+
+def test_the_cli_dry_run_lists_and_sends_nothing(app, world):
+    world.event.registration_closes_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["registration", "remind-incomplete", "--dry-run"])
+    assert result.exit_code == 0
+    assert "EE\tthe note verbale" in result.output and "KE\t" in result.output
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
