@@ -271,12 +271,11 @@ def delegation_file(focal: FocalPoint, file_id: int):
     delegation = _delegation(focal)
     if delegation is None:
         abort(404)
-    allowed = {delegation.note_verbale_id, *(d.photo_id for d in delegation.delegates)}
-    if file_id not in allowed - {None}:
+    own = [delegation.note_verbale, *(d.photo for d in delegation.delegates)]
+    stored = next((f for f in own if f is not None and f.id == file_id), None)
+    if stored is None:
         abort(404)
-    return files.download(delegation.note_verbale if file_id == delegation.note_verbale_id
-                          else next(d.photo for d in delegation.delegates
-                                    if d.photo_id == file_id))  # fmt: skip
+    return files.download(stored)
 
 
 @bp.post("/delegation/<token>/submit")

@@ -312,7 +312,10 @@ def test_the_personal_link_opens_the_countrys_page_in_the_addressees_language(ap
     circular = make_circular(world["event"])
     approve_and_send(circular)
     focal = app.test_client()
-    page = focal.get(personal_link(app, "mission.ee@example.org")).get_data(as_text=True)
+    # A person's browser (a scanner's prefetch, without these headers, is not an opening).
+    browser = {"Sec-Fetch-Mode": "navigate", "Accept-Language": "ru"}
+    page = focal.get(personal_link(app, "mission.ee@example.org"), headers=browser)
+    page = page.get_data(as_text=True)
     assert '<html lang="ru"' in page
     assert "<h1>Эстония</h1>" in page
     assert "Сальвадор" not in page
@@ -328,6 +331,7 @@ def test_the_focal_point_answers_and_the_secretariat_sees_it(app, world, staff):
     approve_and_send(circular)
     focal = app.test_client()
     link = personal_link(app, "admin.ee@example.org")
+    focal.get(link, headers={"Sec-Fetch-Mode": "navigate", "Accept-Language": "en"})
     refused = submit(focal, link, participation="yes")
     assert refused.status_code == 400
     assert "Choose the expected level." in refused.get_data(as_text=True)

@@ -177,11 +177,19 @@ def test_a_focal_point_reaches_only_their_own_delegation(app, client):
     submit(client, link_of(latvian), **INTENT)
     submit(client, link_of(latvian) + "/delegates/new", **person_form(1))
     latvian_delegate = db.session.scalar(select(Delegate))
+    client.post(
+        link_of(latvian) + "/note-verbale",
+        data={"csrf_token": csrf_token(client, link_of(latvian)),
+              "note_verbale": (io.BytesIO(PDF), "lv.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    latvian_file = db.session.scalar(select(StoredFile))
+    assert client.get(f"{link_of(latvian)}/files/{latvian_file.id}").status_code == 200
     submit(client, link_of(ministry), **INTENT)
     estonian = link_of(ministry)
     for url in (
         f"{estonian}/delegates/{latvian_delegate.id}",
-        f"{estonian}/files/1",
+        f"{estonian}/files/{latvian_file.id}",
     ):
         assert client.get(url).status_code == 404
     for url in (
@@ -387,3 +395,40 @@ def test_the_secretariat_sees_each_states_answer(app, client):
     latvia = page[page.index("Latvia") :]
     assert "Declines" in latvia and "Takes part" not in latvia
     assert f"/secretariat/invitations/{ministry.id}/link" in page
+
+
+HOSTILE = ["\x00", "x" * 1_000_000, "99999999999999999999999", "\u202eevil", "a\r\nBcc: x@y",
+           "0001-01-01", "9999-12-31", "-1", ""]  # fmt: skip
+
+
+def test_hostile_values_never_give_a_500(app, client):
+    event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1))
+    delegate = db.session.scalar(select(Delegate))
+    reception = side_event(event, capacity=1)
+    db.session.commit()
+    token = csrf_token(client, link)
+    forms = {
+        link: [*INTENT, "version", "comment", "contribution_note"],
+        link + "/delegates/new": [*person_form(1), "passport_expires_on", "date_of_birth"],
+        f"{link}/delegates/{delegate.id}": [*person_form(1)],
+        f"{link}/delegates/{delegate.id}/remove": ["reason"],
+        f"{link}/cancel": ["reason"],
+        f"{link}/side-events/{reception.id}/{delegate.id}": ["place_action"],
+        "/delegation/new-link": ["email"],
+        f"/events/{event.slug}/register": ["country", *person_form(1)],
+    }
+    for url, names in forms.items():
+        for value in HOSTILE:
+            # Each hostile value in every field at once, then in each field alone among good ones.
+            data = {"csrf_token": token, **dict.fromkeys(names, value)}
+            assert client.post(url, data=data).status_code < 500, (url, value[:20])
+        for name in names:
+            data = {"csrf_token": token, **person_form(2), name: "\x00"}
+            assert client.post(url, data=data).status_code < 500, (url, name)
+    for url in (f"{link}/delegates/99999999999999999999", f"{link}/files/99999999999999999999",
+                f"{link}/side-events/99999999999999999999/1", "/delegation/" + "x" * 5000,
+                f"/events/{event.slug}/register?lang=%00"):  # fmt: skip
+        assert client.get(url).status_code < 500, url
