@@ -102,7 +102,8 @@ def _show(event, delegation, *, reject=None, edit=None, status=200):
     page = render_template(
         "registration/review_delegation.html", event=event, delegation=delegation,
         confirm=ConfirmForm(), reject=reject or RejectForm(), edit=edit,
-        delegate_reject=RejectForm(prefix="delegate"), audit_entries=audit_entries,
+        delegate_reject=RejectForm(prefix="delegate"), delegate_cancel=RejectForm(prefix="cancel"),
+        audit_entries=audit_entries,
         missing=reminders.missing_items(delegation),
     )  # fmt: skip
     return page, status
@@ -213,6 +214,48 @@ def review_delegate_reject(event_id: int, delegate_id: int):
     else:
         db.session.commit()
         flash(_("%(name)s is rejected.", name=delegate.display_name), "success")
+    return _back(event, delegate.delegation_id)
+
+
+@bp.post(f"{PREFIX}/delegates/<int:delegate_id>/accept")
+@staff_required
+def review_delegate_accept(event_id: int, delegate_id: int):
+    """The Secretariat takes a self-registered national into the delegation, for its focal point."""
+    event = _event(event_id)
+    delegate = _delegate(event, delegate_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            delegations.accept_self_registration(delegate, actor=current_user.email,
+                                                 user=current_user)  # fmt: skip
+        except RegistrationError as refusal:
+            db.session.rollback()
+            flash(str(refusal.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is taken into the delegation.", name=delegate.display_name),
+                  "success")  # fmt: skip
+    return _back(event, delegate.delegation_id)
+
+
+@bp.post(f"{PREFIX}/delegates/<int:delegate_id>/cancel")
+@staff_required
+def review_delegate_cancel(event_id: int, delegate_id: int):
+    """Cancel one person's registration (their place and side-event places are freed)."""
+    event = _event(event_id)
+    delegate = _delegate(event, delegate_id)
+    form = RejectForm(prefix="cancel")
+    if not form.validate_on_submit():
+        flash(_("Give the reason."), "error")
+        return _back(event, delegate.delegation_id)
+    try:
+        delegations.cancel_delegate(delegate, actor=current_user.email, user=current_user,
+                                    reason=form.reason.data.strip())  # fmt: skip
+    except RegistrationError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is cancelled.", name=delegate.display_name), "success")
     return _back(event, delegate.delegation_id)
 
 

@@ -481,3 +481,52 @@ def test_the_review_works_on_postgresql(tmp_path, postgres_url):
         assert client.get(f"{base}/exports/speakers.xlsx").status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_beat_schedule_runs_the_reminder_task(app, world):
+    from tasks import beat_schedule
+
+    world.event.registration_closes_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    schedule = beat_schedule(app)["registration-incomplete-reminders"]
+    assert schedule["task"] == "registration.remind_incomplete"
+    task = app.extensions["celery"].tasks["registration.remind_incomplete"]
+    assert task.apply().get() == {"reminded": 2}
+    assert task.apply().get() == {"reminded": 0}
+
+
+def test_the_cli_dry_run_lists_and_sends_nothing(app, world):
+    world.event.registration_closes_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["registration", "remind-incomplete", "--dry-run"])
+    assert result.exit_code == 0
+    assert "EE\tthe note verbale" in result.output and "KE\t" in result.output
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_staff_take_a_national_into_the_delegation_and_cancel_a_registration(client, staff, world):
+    world.event.registration_closes_at = utcnow() - timedelta(days=1)  # only staff may now
+    national = make_delegate(world.estonia, "Saar", state=DelegateState.REQUESTED,
+                             self_registered=True)  # fmt: skip
+    db.session.commit()
+    base = f"/secretariat/events/{world.event.id}"
+    page = f"{base}/delegations/{world.estonia.id}"
+    assert "Take into the delegation" in client.get(page).get_data(as_text=True)
+    submit(client, page, f"{base}/delegates/{national.id}/accept")
+    db.session.refresh(national)
+    db.session.refresh(world.estonia)
+    assert national.state == DelegateState.PENDING and world.estonia.delegate_count == 3
+    [decision] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "registration.self_registration_decision")
+    ).all()
+    assert decision.recipients == ["saar@example.org"]
+    response = submit(client, page, f"{base}/delegates/{national.id}/cancel",
+                      **{"cancel-reason": "Will not travel"})  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(national)
+    db.session.refresh(world.estonia)
+    assert national.state == DelegateState.CANCELLED and world.estonia.delegate_count == 2
+    [cancellation] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "registration.cancellation")
+    ).all()
+    assert "Will not travel" in cancellation.text_body
