@@ -27,7 +27,7 @@ from . import config
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = config.RESOURCES
 
 
 def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
@@ -35,7 +35,10 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     app = Flask(
         "plenary",
         root_path=str(ROOT),
-        instance_path=(environ or os.environ).get("INSTANCE_PATH") or str(ROOT / "instance"),
+        # The working directory's instance/, wherever the package is installed.
+        instance_path=str(
+            Path((environ or os.environ).get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+        ),
         template_folder="templates",
         static_folder="static",
     )
@@ -229,4 +232,10 @@ def check_production(app: Flask) -> None:
             redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
         except redis.RedisError as error:
             raise config.StartupError(f"Redis at {redis_url} is unreachable: {error}") from error
+    if not app.config["BASE_URL_SET"] or not app.config["BASE_URL"].startswith("https://"):
+        raise config.StartupError(
+            f"BASE_URL is {app.config['BASE_URL'] if app.config['BASE_URL_SET'] else 'not set'}: "
+            "production needs the public https address, e.g. BASE_URL=https://plenary.example.org "
+            "(it is in every personal link)."
+        )
     logging.getLogger("plenary").setLevel(logging.INFO)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("tasks.outbox", "tasks.invitations")
+TASK_MODULES = ("tasks.outbox", "tasks.invitations", "tasks.housekeeping")
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -29,6 +29,10 @@ def beat_schedule(app: Flask) -> dict:
         "circular-dispatch-resume": {
             "task": "invitations.resume_dispatch",
             "schedule": timedelta(minutes=5),
+        },
+        "temporary-files-purge": {
+            "task": "plenary.temporary_files.purge",
+            "schedule": timedelta(minutes=app.config["TEMPORARY_FILE_PURGE_MINUTES"]),
         },
     }
 
