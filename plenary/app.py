@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import config
+from . import config, logs
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
 
@@ -55,6 +55,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     register_error_pages(app)
     register_templates(app)
     register_headers(app)
+    register_operations(app)
     if app.config["PLENARY_ENV"] == "production":
         check_production(app)
     return app
@@ -204,6 +205,15 @@ def register_headers(app: Flask) -> None:
         return response
 
 
+def register_operations(app: Flask) -> None:
+    """Health checks, request logs and metrics, for those who run Plenary."""
+    from . import health, metrics
+
+    logs.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
+
+
 def check_production(app: Flask) -> None:
     """Refuse to start in production with the development key or unreachable services."""
     if app.config["SECRET_KEY"] == config.DEVELOPMENT_SECRET_KEY:
@@ -231,7 +241,8 @@ def check_production(app: Flask) -> None:
         try:
             redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
         except redis.RedisError as error:
-            raise config.StartupError(f"Redis at {redis_url} is unreachable: {error}") from error
+            shown = logs.redact(redis_url)
+            raise config.StartupError(f"Redis at {shown} is unreachable: {error}") from error
     if not app.config["BASE_URL_SET"] or not app.config["BASE_URL"].startswith("https://"):
         raise config.StartupError(
             f"BASE_URL is {app.config['BASE_URL'] if app.config['BASE_URL_SET'] else 'not set'}: "

@@ -65,6 +65,10 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": _int(environ.get("MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
         # Files kept in the database between two requests (import previews), each at most this.
         "TEMPORARY_FILE_MAX_BYTES": _int(environ.get("TEMPORARY_FILE_MAX_BYTES"), 10 * 1024 * 1024),
+        # "json" for log collectors; "text" by default.
+        "LOG_FORMAT": (environ.get("LOG_FORMAT") or "text").lower(),
+        # /metrics answers only with this bearer token; unset, it does not exist.
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN") or None,
         "TEMPORARY_FILE_PURGE_MINUTES": _int(environ.get("TEMPORARY_FILE_PURGE_MINUTES"), 15),
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(environ.get("MAIL_PORT"), 25),
