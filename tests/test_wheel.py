@@ -23,6 +23,13 @@ from tests import servers
 
 ROOT = servers.ROOT
 CONSTRAINTS = ROOT / "constraints.txt"
+AREAS = {
+    "plenary": "plenary",
+    "invitations": "plenary/invitations",
+    "registration": "plenary/registration",
+    "inquiries": "plenary/inquiries",
+    "tasks": "plenary/tasks",
+}
 
 
 @dataclass
@@ -80,6 +87,11 @@ def test_the_wheel_holds_everything_the_app_needs(installed):
         "plenary/tasks/__init__.py",
     ):
         assert needed in names, needed
+    # Every package of the checkout, listed in pyproject.toml (a new subpackage must be).
+    for area, installed_as in AREAS.items():
+        for init in (ROOT / area).rglob("__init__.py"):
+            relative = init.relative_to(ROOT / area).as_posix()
+            assert f"{installed_as}/{relative}" in names, f"{area}/{relative} is not in the wheel"
     for language in ("ar", "es", "fr", "ru", "zh"):
         assert f"plenary/translations/{language}/LC_MESSAGES/messages.mo" in names
     # The areas' generic names stay inside Plenary's namespace.
