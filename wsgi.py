@@ -1,13 +1,5 @@
-"""The WSGI entry point: `gunicorn wsgi:app` (Celery's worker and beat use tasks.worker)."""
+"""The checkout's entry point (`gunicorn wsgi:app`, `flask --app wsgi`): the package's own."""
 
-import sys
+from plenary.wsgi import app, celery
 
-from plenary import create_app
-from plenary.config import StartupError
-
-try:
-    app = create_app()
-except StartupError as error:
-    sys.exit(f"plenary: {error}")
-
-celery = app.extensions["celery"]
+__all__ = ["app", "celery"]

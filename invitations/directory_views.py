@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from plenary import temporary_files
 from plenary.auth import staff_required
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
@@ -184,6 +183,7 @@ def addressee_import():
         report = directory_csv.read_import(data)
         if report.ok:
             confirm = ImportConfirmForm(formdata=None, token=_stash_upload(data, current_user))
+            db.session.commit()
             return render_template("invitations/import_preview.html", report=report, form=confirm)
         return render_template("invitations/import_upload.html", form=form, report=report), 400
     page = render_template("invitations/import_upload.html", form=form, report=None)
@@ -206,8 +206,8 @@ def addressee_import_confirm():
     report = directory_csv.import_addressees(data, user=current_user)
     if not report.imported:
         return _upload_again(report=report)
-    db.session.commit()
     _discard_upload(form.token.data, current_user)
+    db.session.commit()
     counts = report.counts
     message = _(
         "Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.",
@@ -226,47 +226,46 @@ def _upload_again(message: str | None = None, report: directory_csv.ImportReport
     return render_template("invitations/import_upload.html", form=form, report=report), 400
 
 
-# --- the uploaded file, kept on the server between the preview and the confirmation ---------
+# --- the uploaded file, kept between the preview and the confirmation ---------------------
 # Not in a form field: Flask refuses fields over 500 kB (MAX_FORM_MEMORY_SIZE) and an import
-# may be 2 MB. The signed token names the file, its digest and who uploaded it.
+# may be 2 MB. In the database, not on this host's disk: the confirmation may reach another
+# web host. The signed token names the file, its digest and who uploaded it.
 
 IMPORT_PURPOSE = "addressee-import"
 IMPORT_MAX_AGE_SECONDS = 3600
 _UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
 
 
-def _upload_folder() -> Path:
-    return Path(current_app.instance_path) / "imports"
-
-
 def _stash_upload(data: bytes, user: User) -> str:
-    folder = _upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.csv"):
-        if old.stat().st_mtime < time.time() - 86400:
-            old.unlink(missing_ok=True)
-    name = secrets.token_hex(16)
-    (folder / f"{name}.csv").write_bytes(data)
-    payload = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "user": user.id}
+    """Keep the file (the caller commits) and return the token that names it."""
+    stored = temporary_files.store(
+        data,
+        purpose=IMPORT_PURPOSE,
+        owner_id=user.id,
+        max_age=timedelta(seconds=IMPORT_MAX_AGE_SECONDS),
+        filename="addressees.csv",
+        content_type="text/csv",
+    )
+    payload = {"file": stored.key, "sha256": stored.sha256, "user": user.id}
     return make_token(IMPORT_PURPOSE, payload)
 
 
-def _upload_path(token: str, user: User) -> tuple[Path, str]:
+def _upload_key(token: str, user: User) -> tuple[str, str]:
     payload = read_token(IMPORT_PURPOSE, token, max_age_seconds=IMPORT_MAX_AGE_SECONDS)
     name = payload.get("file")
     if not isinstance(name, str) or not _UPLOAD_NAME.fullmatch(name):
         raise LinkInvalid("no file named")
     if payload.get("user") != user.id:
         raise LinkInvalid("uploaded by someone else")
-    return _upload_folder() / f"{name}.csv", str(payload.get("sha256"))
+    return name, str(payload.get("sha256"))
 
 
 def _stashed_upload(token: str, user: User) -> bytes:
     """The file exactly as uploaded; LinkInvalid if it is gone (already imported) or changed."""
-    path, digest = _upload_path(token, user)
+    key, digest = _upload_key(token, user)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
+        data = temporary_files.fetch(key, purpose=IMPORT_PURPOSE, owner_id=user.id).data
+    except temporary_files.TemporaryFileGone as error:
         raise LinkInvalid("already imported or discarded") from error
     if hashlib.sha256(data).hexdigest() != digest:
         raise LinkInvalid("the file changed")
@@ -275,5 +274,5 @@ def _stashed_upload(token: str, user: User) -> bytes:
 
 def _discard_upload(token: str, user: User) -> None:
     """Forget the file once imported, so that the same confirmation cannot import it twice."""
-    path, _digest = _upload_path(token, user)
-    path.unlink(missing_ok=True)
+    key, _digest = _upload_key(token, user)
+    temporary_files.discard(key)

@@ -24,11 +24,11 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, inputs, requestlog
+from . import config, inputs, logs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = config.RESOURCES
 
 
 def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
@@ -36,7 +36,10 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     app = Flask(
         "plenary",
         root_path=str(ROOT),
-        instance_path=(environ or os.environ).get("INSTANCE_PATH") or str(ROOT / "instance"),
+        # The working directory's instance/, wherever the package is installed.
+        instance_path=str(
+            Path((environ or os.environ).get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+        ),
         template_folder="templates",
         static_folder="static",
     )
@@ -56,6 +59,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     register_error_pages(app)
     register_templates(app)
     register_headers(app)
+    register_operations(app)
     if app.config["PLENARY_ENV"] == "production":
         check_production(app)
     return app
@@ -218,6 +222,15 @@ def register_headers(app: Flask) -> None:
         return response
 
 
+def register_operations(app: Flask) -> None:
+    """Health checks, request logs and metrics, for those who run Plenary."""
+    from . import health, metrics
+
+    logs.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
+
+
 def check_production(app: Flask) -> None:
     """Refuse to start in production with the development key or unreachable services."""
     if app.config["SECRET_KEY"] == config.DEVELOPMENT_SECRET_KEY:
@@ -245,5 +258,12 @@ def check_production(app: Flask) -> None:
         try:
             redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
         except redis.RedisError as error:
-            raise config.StartupError(f"Redis at {redis_url} is unreachable: {error}") from error
+            shown = logs.redact(redis_url)
+            raise config.StartupError(f"Redis at {shown} is unreachable: {error}") from error
+    if not app.config["BASE_URL_SET"] or not app.config["BASE_URL"].startswith("https://"):
+        raise config.StartupError(
+            f"BASE_URL is {app.config['BASE_URL'] if app.config['BASE_URL_SET'] else 'not set'}: "
+            "production needs the public https address, e.g. BASE_URL=https://plenary.example.org "
+            "(it is in every personal link)."
+        )
     logging.getLogger("plenary").setLevel(logging.INFO)

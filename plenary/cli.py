@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
-from . import jobs, outbox, seed, users
+from . import jobs, outbox, seed, temporary_files, users
 from .extensions import db
 from .models import Role
 from .requestlog import AccessLogHandler
@@ -18,6 +18,7 @@ from .requestlog import AccessLogHandler
 users_cli = AppGroup("users", help="Secretariat accounts.")
 seed_cli = AppGroup("seed", help="Demo data.")
 outbox_cli = AppGroup("outbox", help="The email outbox.")
+temporary_files_cli = AppGroup("temporary-files", help="Files kept between two requests.")
 
 
 @users_cli.command("create")
@@ -58,6 +59,12 @@ def outbox_sweep() -> None:
     click.echo(f"{len(result.queued)} queued, {len(result.interrupted)} marked interrupted")
 
 
+@temporary_files_cli.command("purge")
+def temporary_files_purge() -> None:
+    """Delete the expired temporary files (beat does it every TEMPORARY_FILE_PURGE_MINUTES)."""
+    click.echo(f"{temporary_files.purge_expired()} expired temporary file(s) deleted")
+
+
 def _run_periodic_jobs(app: Flask, stop: threading.Event) -> None:
     """The embedded stand-in for Celery beat: run each scheduled task at its interval."""
     celery_app = app.extensions["celery"]
@@ -80,6 +87,10 @@ def serve(host: str, port: int) -> None:
     app = current_app._get_current_object()
     if app.config["REDIS_URL"]:
         raise click.ClickException("REDIS_URL is set: run gunicorn, a worker and beat instead")
+    if not app.config["BASE_URL_SET"]:
+        # The links in the demo's emails lead to this server, whatever port it was given.
+        link_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        app.config["BASE_URL"] = f"http://{link_host}:{port}"
     stop = threading.Event()
     threading.Thread(target=_run_periodic_jobs, args=(app, stop), daemon=True).start()
     click.echo(f"Plenary on http://{host}:{port}/")
@@ -93,5 +104,5 @@ def serve(host: str, port: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (users_cli, seed_cli, outbox_cli, serve):
+    for command in (users_cli, seed_cli, outbox_cli, temporary_files_cli, serve):
         app.cli.add_command(command)

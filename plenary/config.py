@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Templates, static files, migrations and translations: inside the installed package (the
+# wheel's build step puts them there), else the checkout's top-level folders.
+_PACKAGE = Path(__file__).resolve().parent
+RESOURCES = _PACKAGE if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent
+
 # Used only when SECRET_KEY is unset outside production; production refuses it.
 DEVELOPMENT_SECRET_KEY = "plenary-development-key-not-for-production"
 
@@ -36,7 +41,10 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
     environment = environ.get("PLENARY_ENV", "production")
     if environment not in ENVIRONMENTS:
         raise ValueError(f"PLENARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
-    base_url = environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # On the embedded default the links point at the port this process serves on.
+    base_url = (
+        environ.get("BASE_URL") or f"http://127.0.0.1:{_int(environ.get('PORT'), 5000)}"
+    ).rstrip("/")
     redis_url = environ.get("REDIS_URL") or None
     mail_server = environ.get("MAIL_SERVER") or None
     secure = base_url.startswith("https://")
@@ -48,12 +56,20 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "BASE_URL": base_url,
+        "BASE_URL_SET": bool(environ.get("BASE_URL")),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
         "MAX_CONTENT_LENGTH": _int(environ.get("MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
+        # Files kept in the database between two requests (import previews), each at most this.
+        "TEMPORARY_FILE_MAX_BYTES": _int(environ.get("TEMPORARY_FILE_MAX_BYTES"), 10 * 1024 * 1024),
+        # "json" for log collectors; "text" by default.
+        "LOG_FORMAT": (environ.get("LOG_FORMAT") or "text").lower(),
+        # /metrics answers only with this bearer token; unset, it does not exist.
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN") or None,
+        "TEMPORARY_FILE_PURGE_MINUTES": _int(environ.get("TEMPORARY_FILE_PURGE_MINUTES"), 15),
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int(environ.get("MAIL_PORT"), 25),
         "MAIL_USE_TLS": _flag(environ.get("MAIL_USE_TLS")),
@@ -129,9 +145,7 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "INQUIRY_RATE_LIMIT_SENDER": environ.get("INQUIRY_RATE_LIMIT_SENDER") or "5 per hour",
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "BABEL_TRANSLATION_DIRECTORIES": str(
-            Path(__file__).resolve().parent.parent / "translations"
-        ),
+        "BABEL_TRANSLATION_DIRECTORIES": str(RESOURCES / "translations"),
     }
 
 

@@ -8,6 +8,7 @@ inside the call, so that tests see its effects without waiting.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
@@ -35,7 +36,8 @@ def enqueue(task_name: str, *args: Any, countdown: float | None = None) -> None:
         task.apply(args)
     else:
         # One thread: in-process tasks run one after the other, as SQLite likes best.
-        future = _executor(app).submit(task.apply, args)
+        # The task's log lines carry the id of the request that queued it.
+        future = _executor(app).submit(contextvars.copy_context().run, task.apply, args)
         with _lock:
             _pending.add(future)
         future.add_done_callback(_forget)

@@ -392,3 +392,27 @@ class StoredFile(db.Model):
         CheckConstraint("size >= 0", name="size_not_negative"),
         CheckConstraint("length(sha256) = 64", name="sha256_hex"),
     )
+
+
+class TemporaryFile(db.Model):
+    """A file kept between two requests (an import's preview and its confirmation), in the
+    database so that any web host sees it; deleted when it expires."""
+
+    __tablename__ = "temporary_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The random name the signed token carries: ids would be guessable.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(60))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)

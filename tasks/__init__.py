@@ -46,6 +46,7 @@ TASK_MODULES = (
     "tasks.invitations",
     "tasks.registration_reminders",
     "tasks.inquiries",
+    "tasks.housekeeping",
 )
 
 
@@ -74,6 +75,10 @@ def beat_schedule(app: Flask) -> dict:
         "inquiries-poll": {
             "task": "inquiries.poll",
             "schedule": timedelta(seconds=app.config["INQUIRY_POLL_SECONDS"]),
+        },
+        "temporary-files-purge": {
+            "task": "plenary.temporary_files.purge",
+            "schedule": timedelta(minutes=app.config["TEMPORARY_FILE_PURGE_MINUTES"]),
         },
     }
 

@@ -1,4 +1,4 @@
-"""The entry point of Celery's worker and beat: `celery -A tasks.worker:celery worker`.
+"""The entry point of Celery's worker and beat: `celery -A plenary.tasks.worker:celery worker`.
 
 Unlike the web process, they start when Redis is down and wait for it, retrying with
 backoff, so that a supervisor (honcho, foreman, systemd) keeps every process running.

@@ -71,6 +71,7 @@ def test_production_starts_with_a_secret_key_and_a_reachable_database(tmp_path, 
             "SECRET_KEY": "k" * 40,
             "INSTANCE_PATH": str(tmp_path),
             "DATABASE_URL": postgres_url,
+            "BASE_URL": "https://plenary.example.org",
         }
     )
     assert app.config["PLENARY_ENV"] == "production"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -17,7 +16,7 @@ from invitations import directory, directory_csv
 from invitations.models import Addressee, AddresseeKind
 from plenary import create_app, seed
 from plenary.extensions import db
-from plenary.models import AuditEntry, Country, Event, Organisation, utcnow
+from plenary.models import AuditEntry, Country, Event, Organisation, TemporaryFile, utcnow
 from registration.models import Delegation, DelegationState
 from tests.conftest import base_settings, csrf_token, submit
 from tests.factories import make_user, sign_in
@@ -689,8 +688,9 @@ def test_a_tampered_confirmation_is_refused(signed_in, states, app):
     assert response.status_code == 400
     assert "This import cannot be confirmed. Upload the file again." in page_of(response)
     # Nor is the file on the server trusted if it changed after the check.
-    [kept] = (Path(app.instance_path) / "imports").glob("*.csv")
-    kept.write_bytes(csv_bytes("administration,EE,,,A,,a@example.ee,en,", "bad,row"))
+    [kept] = db.session.scalars(db.select(TemporaryFile))
+    kept.data = csv_bytes("administration,EE,,,A,,a@example.ee,en,", "bad,row")
+    db.session.commit()
     assert submit(signed_in, LIST, CONFIRM, token=token).status_code == 400
     assert addressees() == []
 
