@@ -44,7 +44,7 @@ def peak_memory_kib(pid: int) -> int:
 
 
 def seed(count: int, languages: list[str]) -> int:
-    from invitations.models import Addressee, AddresseeKind
+    from plenary.invitations.models import Addressee, AddresseeKind
     from tests.factories import make_circular, make_country, make_event
 
     event = make_event()
@@ -61,7 +61,7 @@ def seed(count: int, languages: list[str]) -> int:
             )
         )  # fmt: skip
     circular = make_circular(event, audience_kinds=["administration", "mission"])
-    from invitations import demo_texts as texts
+    from plenary.invitations import demo_texts as texts
 
     for field in ("subject", "body", "salutation", "closing", "addressed_to", "place",
                   "sender_unit", "signatory_title"):  # fmt: skip
@@ -99,8 +99,8 @@ def main() -> None:
             upgrade()
             circular_id = seed(arguments.addressees, list(LANGUAGES))
             worker = servers.start_worker(environ, work / "worker.log", arguments.concurrency)
-            from invitations import operations
-            from invitations.models import Circular
+            from plenary.invitations import operations
+            from plenary.invitations.models import Circular
 
             circular = db.session.get(Circular, circular_id)
             operations.approve(circular, None, actor="bench")

@@ -112,7 +112,7 @@ def bench_ingest(work: Path, count: int, postgres, redis, imap) -> None:
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     again_elapsed, again = _flask(environ, "inquiries", "poll")
     with app.app_context():
-        from inquiries.models import Inquiry, InquiryMessage
+        from plenary.inquiries.models import Inquiry, InquiryMessage
 
         kept = db.session.scalar(select(func.count(InquiryMessage.id)).where(
             InquiryMessage.direction == "in"))  # fmt: skip
@@ -191,7 +191,7 @@ def bench_storm(work: Path, posts: int, clients: int, workers: int, postgres, re
         process.terminate()
         process.wait(20)
     with app.app_context():
-        from inquiries.models import Inquiry
+        from plenary.inquiries.models import Inquiry
         from plenary.models import OutboxMessage
 
         inquiries = db.session.scalar(select(func.count(Inquiry.id)))

@@ -71,8 +71,8 @@ def main() -> None:
 
 
 def run(arguments: argparse.Namespace) -> None:
-    from invitations import letters
-    from invitations.models import Addressee, AddresseeKind
+    from plenary.invitations import letters
+    from plenary.invitations.models import Addressee, AddresseeKind
     from tests.factories import make_country
     from tests.test_letters import make_circular
 

@@ -30,7 +30,7 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         seed_demo()
-        from invitations import operations
+        from plenary.invitations import operations
 
         circular = operations.find_circular("CL-26/22")
         operations.approve(circular, None, actor="bench")

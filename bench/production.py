@@ -133,8 +133,8 @@ def worker_after_letters(work: Path, letters: int) -> None:
             upgrade()
             circular_id = seed(letters, list(LANGUAGES))
             worker = servers.start_worker(environ, work / "worker.log", concurrency=1)
-            from invitations import operations
-            from invitations.models import Circular
+            from plenary.invitations import operations
+            from plenary.invitations.models import Circular
 
             circular = db.session.get(Circular, circular_id)
             operations.approve(circular, None, actor="bench")

@@ -23,8 +23,8 @@ from plenary import create_app
 from plenary.countries import member_states
 from plenary.extensions import db
 from plenary.models import Country, Role
-from registration.models import Delegate, DelegateRole, DelegateState, Delegation, HeadLevel
-from registration.models import DelegationState as State
+from plenary.registration.models import Delegate, DelegateRole, DelegateState, Delegation, HeadLevel
+from plenary.registration.models import DelegationState as State
 from tests import servers
 from tests.conftest import RequestClient, base_settings
 from tests.factories import make_event, make_user, sign_in

@@ -17,8 +17,8 @@ DELEGATION_ENDPOINTS = ("registration.delegation_review", "registration.delegati
 
 def delegation_for_sender(email: str, event_id: int | None):
     """The delegation whose focal point or addressee writes from this address, or None."""
-    from invitations.models import Addressee
-    from registration.models import Delegation
+    from plenary.invitations.models import Addressee
+    from plenary.registration.models import Delegation
 
     if not email or event_id is None:
         return None

@@ -23,7 +23,7 @@ from plenary.countries import REGIONS
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.models import Country, Organisation, User
-from registration.models import Delegation
+from plenary.registration.models import Delegation
 
 from .models import Addressee, AddresseeKind
 

@@ -20,7 +20,7 @@ from plenary.i18n import LANGUAGES, current_language
 from plenary.inputs import page_number
 from plenary.links import LinkExpired, LinkInvalid, make_token, read_token
 from plenary.models import User, utcnow
-from registration.operations import current_event
+from plenary.registration.operations import current_event
 
 from . import bp, directory, directory_csv, honorifics
 from .directory_forms import (

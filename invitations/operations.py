@@ -20,7 +20,7 @@ from plenary import audit
 from plenary.extensions import db
 from plenary.i18n import lazy_gettext as _l
 from plenary.models import Country, Event, OutboxMessage, OutboxState, User, utcnow
-from registration.models import Delegation
+from plenary.registration.models import Delegation
 
 from . import letters, merge, notifications
 from .directory import answered_condition

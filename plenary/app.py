@@ -90,9 +90,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from inquiries import bp as inquiries_bp
-    from invitations import bp as invitations_bp
-    from registration import bp as registration_bp
+    from plenary.inquiries import bp as inquiries_bp
+    from plenary.invitations import bp as invitations_bp
+    from plenary.registration import bp as registration_bp
 
     from .views import auth, secretariat, site
 
@@ -101,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_tasks(app: Flask) -> None:
-    from tasks import celery_init_app
+    from plenary.tasks import celery_init_app
 
     celery_init_app(app)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import Request
 from sqlalchemy import select
 
-from invitations.models import Addressee, Circular, Invitation
 from plenary.extensions import db
+from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.links import LinkExpired, LinkInvalid, make_token, personal_url, read_token
 from plenary.models import Event
 

@@ -7,9 +7,9 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from invitations.models import Addressee
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
+from plenary.invitations.models import Addressee
 from plenary.models import EventSession
 from plenary.signals import invitation_link_opened
 

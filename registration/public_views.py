@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from invitations.models import Addressee, Circular, Invitation
 from plenary import audit
 from plenary.auth import staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
+from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.models import Country, Event, OutboxMessage, utcnow
 
 from . import bp, delegations, notifications, operations

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from invitations import demo_texts as texts
-from invitations.models import Addressee, AddresseeKind, Annex, Circular
 from plenary.extensions import db
+from plenary.invitations import demo_texts as texts
+from plenary.invitations.models import Addressee, AddresseeKind, Annex, Circular
 from plenary.models import Country, Event, EventSession, SessionKind, utcnow
 from plenary.seed import DEMO_EVENT_SLUG, demo_step
 
@@ -129,7 +129,7 @@ def _circular(event: Event) -> Circular:
 def seed_open_event() -> str:
     """The demo event open today, and its circular sent to one State per language."""
     # Imported here: the invitations area imports registration's models as it loads.
-    from invitations import operations as invitations
+    from plenary.invitations import operations as invitations
 
     if db.session.scalar(select(Event).filter_by(slug=DEMO_OPEN_EVENT_SLUG)) is not None:
         return "already there"

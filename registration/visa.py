@@ -125,7 +125,7 @@ def render_visa_letter_html(facts: VisaLetterFacts, *, with_fonts: bool = True) 
     `with_fonts` writes the letters' @font-face rules into the page; html_to_pdf (the
     letters' public entry point, where it exists) adds them itself.
     """
-    from invitations import letters  # the circular's fonts and PDF writer
+    from plenary.invitations import letters  # the circular's fonts and PDF writer
 
     languages = letter_languages(facts.language)
     families: list[str] = []
@@ -147,7 +147,7 @@ def render_visa_letter_html(facts: VisaLetterFacts, *, with_fonts: bool = True) 
 
 def render_visa_letter_pdf(facts: VisaLetterFacts) -> bytes:
     """The letter as a PDF, in the letters' fonts."""
-    from invitations import letters
+    from plenary.invitations import letters
 
     html_to_pdf = getattr(letters, "html_to_pdf", None)
     if html_to_pdf is not None:  # the letters' public entry point (branch letters)

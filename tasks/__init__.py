@@ -42,11 +42,11 @@ class TolerantRequest(Request):
 
 
 TASK_MODULES = (
-    "tasks.outbox",
-    "tasks.invitations",
-    "tasks.registration_reminders",
-    "tasks.inquiries",
-    "tasks.housekeeping",
+    "plenary.tasks.outbox",
+    "plenary.tasks.invitations",
+    "plenary.tasks.registration_reminders",
+    "plenary.tasks.inquiries",
+    "plenary.tasks.housekeeping",
 )
 
 

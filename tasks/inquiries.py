@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from inquiries import mailbox
+from plenary.inquiries import mailbox
 
 
 @shared_task(name="inquiries.poll")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from invitations import operations
+from plenary.invitations import operations
 
 
 @shared_task(name="invitations.dispatch", bind=True, max_retries=5)

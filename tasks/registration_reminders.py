@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from plenary.extensions import db
-from registration import reminders
+from plenary.registration import reminders
 
 
 @shared_task(name="registration.remind_incomplete")

@@ -59,7 +59,7 @@ def make_event(**fields):
 
 
 def make_addressee(country=None, kind="administration", email=None, language="en", **fields):
-    from invitations.models import Addressee, AddresseeKind
+    from plenary.invitations.models import Addressee, AddresseeKind
 
     addressee = Addressee(
         kind=AddresseeKind(kind),
@@ -80,7 +80,7 @@ def make_addressee(country=None, kind="administration", email=None, language="en
 def make_circular(event, **fields):
     from datetime import date
 
-    from invitations.models import Annex, Circular
+    from plenary.invitations.models import Annex, Circular
 
     circular = Circular(
         event=event,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from invitations.models import Invitation
 from plenary.extensions import db
+from plenary.invitations.models import Invitation
 from plenary.models import EventSession, SessionKind
-from registration import delegations
-from registration.access import focal_token
-from registration.models import DelegateRole
+from plenary.registration import delegations
+from plenary.registration.access import focal_token
+from plenary.registration.models import DelegateRole
 from tests.factories import make_addressee, make_circular, make_country, make_event
 
 NOW = datetime.now(UTC)

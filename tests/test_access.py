@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from invitations.models import CircularState, Invitation
-from invitations.notifications import invitation_url
 from plenary.auth import Access, access_of
 from plenary.extensions import db
+from plenary.invitations.models import CircularState, Invitation
+from plenary.invitations.notifications import invitation_url
 from plenary.links import make_token
 from plenary.models import EventSession, LinkedEvent, OutboxMessage, OutboxState, Role, User
 from tests.conftest import CSRF_INPUT

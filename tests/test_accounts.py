@@ -213,8 +213,8 @@ def test_any_kind_of_mail_with_a_personal_link_is_marked_as_carrying_a_secret(ap
 
 
 def test_a_circular_email_carries_a_secret(app):
-    from invitations import notifications
-    from invitations.models import Invitation
+    from plenary.invitations import notifications
+    from plenary.invitations.models import Invitation
 
     event = make_event()
     addressee = make_addressee(make_country("EE"), email="admin.ee@example.org")

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from invitations.models import Addressee
 from plenary import seed
 from plenary.extensions import db
+from plenary.invitations.models import Addressee
 from plenary.models import AuditEntry, Event, LinkedEvent, Role
 from tests.conftest import submit
 from tests.factories import make_user, sign_in

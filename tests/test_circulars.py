@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from invitations import operations
-from invitations.models import Circular, CircularState, Invitation
 from plenary.extensions import db
+from plenary.invitations import operations
+from plenary.invitations.models import Circular, CircularState, Invitation
 from plenary.models import AuditEntry, OutboxMessage, OutboxState, Role, utcnow
-from registration.models import Delegation, DelegationState
+from plenary.registration.models import Delegation, DelegationState
 from tests.conftest import submit
 from tests.factories import (
     make_addressee,

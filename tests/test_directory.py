@@ -11,13 +11,13 @@ from flask_babel import force_locale
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
-import invitations.seed  # noqa: F401  (registers the directory's demo steps)
-from invitations import directory, directory_csv
-from invitations.models import Addressee, AddresseeKind
+import plenary.invitations.seed  # noqa: F401  (registers the directory's demo steps)
 from plenary import create_app, seed
 from plenary.extensions import db
+from plenary.invitations import directory, directory_csv
+from plenary.invitations.models import Addressee, AddresseeKind
 from plenary.models import AuditEntry, Country, Event, Organisation, TemporaryFile, utcnow
-from registration.models import Delegation, DelegationState
+from plenary.registration.models import Delegation, DelegationState
 from tests.conftest import base_settings, csrf_token, submit
 from tests.factories import make_user, sign_in
 

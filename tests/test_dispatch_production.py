@@ -9,11 +9,11 @@ from collections import defaultdict
 
 from pypdf import PdfReader
 
-from invitations import operations
-from invitations.models import Invitation
 from plenary.countries import member_states
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
+from plenary.invitations import operations
+from plenary.invitations.models import Invitation
 from plenary.links import read_token
 from tests.factories import make_addressee, make_circular, make_country, make_event
 

@@ -10,7 +10,7 @@ from markupsafe import escape
 from plenary import seed
 from plenary.extensions import db
 from plenary.models import AuditEntry, Event, EventSession, LinkedEvent, Role
-from registration import events
+from plenary.registration import events
 from tests.conftest import submit
 from tests.factories import make_circular, make_event, make_user, sign_in
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from invitations.models import Invitation
 from plenary.extensions import db
+from plenary.invitations.models import Invitation
 from plenary.models import OutboxMessage, utcnow
-from registration import delegations
-from registration.models import (
+from plenary.registration import delegations
+from plenary.registration.models import (
     Delegate,
     DelegateState,
     Delegation,
@@ -352,7 +352,7 @@ def test_staff_set_a_capacity_and_raising_it_serves_the_waiting_list(app, client
     reception = side_event(event, capacity=1)
     delegation = delegations.ensure_delegation(event, country.id, None)
     people = [delegations.add_delegate(delegation, person(n), actor="t") for n in (1, 2)]
-    from registration import side_events
+    from plenary.registration import side_events
 
     places = [side_events.sign_up(reception, p, actor="t") for p in people]
     db.session.commit()

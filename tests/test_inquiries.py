@@ -8,8 +8,9 @@ from email.utils import make_msgid
 import pytest
 from sqlalchemy import func, select
 
-from inquiries import mailbox, operations
-from inquiries.models import (
+from plenary.extensions import db
+from plenary.inquiries import mailbox, operations
+from plenary.inquiries.models import (
     CannedAnswer,
     Category,
     CategoryRoute,
@@ -19,7 +20,6 @@ from inquiries.models import (
     InquiryState,
     StoredFile,
 )
-from plenary.extensions import db
 from plenary.models import AuditEntry, OutboxMessage
 from tests import inquiry_mail
 from tests.conftest import csrf_token
@@ -436,7 +436,7 @@ def test_the_helpdesk_filters_and_counts(client, event):
 
 
 def test_thread_of_a_focal_point_links_their_delegation(client, event):
-    from registration.models import Delegation, DelegationState
+    from plenary.registration.models import Delegation, DelegationState
 
     country = make_country("EE")
     db.session.add(

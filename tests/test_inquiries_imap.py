@@ -8,10 +8,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, func, select
 
-from inquiries import mailbox
-from inquiries.models import Direction, Inquiry, InquiryMessage, MailboxCursor
 from plenary import create_app
 from plenary.extensions import db
+from plenary.inquiries import mailbox
+from plenary.inquiries.models import Direction, Inquiry, InquiryMessage, MailboxCursor
 from plenary.models import OutboxMessage
 from tests import inquiry_mail
 from tests.conftest import RequestClient, base_settings, csrf_token

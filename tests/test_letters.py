@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from invitations import demo_texts, letters
-from invitations.models import (
+from plenary import outbox
+from plenary.extensions import db
+from plenary.i18n import LANGUAGES
+from plenary.invitations import demo_texts, letters
+from plenary.invitations.models import (
     Addressee,
     AddresseeKind,
     Annex,
@@ -20,9 +23,6 @@ from invitations.models import (
     CircularState,
     Invitation,
 )
-from plenary import outbox
-from plenary.extensions import db
-from plenary.i18n import LANGUAGES
 from plenary.models import Country, Event, utcnow
 
 ESTONIA = {
@@ -425,7 +425,7 @@ def test_the_address_block_is_in_the_addressee_s_language(app, language):
 
 
 def test_the_demo_letter_to_the_russian_mission_is_russian_throughout(app):
-    from invitations import operations
+    from plenary.invitations import operations
     from plenary.seed import seed_demo
 
     seed_demo()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from invitations import operations
 from plenary import outbox, outbox_gate
 from plenary.extensions import db
+from plenary.invitations import operations
 from plenary.models import OutboxMessage, OutboxState, Role
 from tests.conftest import submit
 from tests.factories import (

@@ -17,9 +17,9 @@ import pytest
 import redis
 from flask_migrate import upgrade
 
-from invitations import operations
 from plenary import create_app, outbox
 from plenary.extensions import db
+from plenary.invitations import operations
 from plenary.models import OutboxMessage, OutboxPhase, OutboxState, Role, utcnow
 from tests import servers
 from tests.conftest import RequestClient, base_settings, submit

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from invitations.models import Invitation
 from plenary.extensions import db
-from registration.models import Delegate, Delegation, DelegationState
+from plenary.invitations.models import Invitation
+from plenary.registration.models import Delegate, Delegation, DelegationState
 from tests.registration_helpers import invited_state, link_of, open_event
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

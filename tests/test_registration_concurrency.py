@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from plenary import create_app
 from plenary.extensions import db
-from registration import delegations, side_events
-from registration.errors import DelegationFull
-from registration.models import Delegate, Delegation, PlaceState, SideEventPlace
+from plenary.registration import delegations, side_events
+from plenary.registration.errors import DelegationFull
+from plenary.registration.models import Delegate, Delegation, PlaceState, SideEventPlace
 from tests.conftest import base_settings
 from tests.registration_helpers import invited_state, open_event, person, side_event
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from plenary import seed
 from plenary.extensions import db
 from plenary.models import Event, OutboxMessage, OutboxState
-from registration import seed as registration_seed
+from plenary.registration import seed as registration_seed
 from tests.factories import sign_in
 
 

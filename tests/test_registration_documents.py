@@ -13,10 +13,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from plenary.models import EventSession, SessionKind
+from plenary.registration.badges import badge_qr_png
+from plenary.registration.calendar import event_calendar
+from plenary.registration.visa import VisaLetterFacts, render_visa_letter_pdf
 from plenary.spreadsheets import csv_bytes, neutralise, xlsx_bytes
-from registration.badges import badge_qr_png
-from registration.calendar import event_calendar
-from registration.visa import VisaLetterFacts, render_visa_letter_pdf
 from tests.factories import make_event
 
 DANGEROUS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]

@@ -12,7 +12,7 @@ from PIL import Image
 from plenary.extensions import db
 from plenary.i18n import LANGUAGES
 from plenary.models import EventSession, OutboxMessage, SessionKind
-from registration import emails
+from plenary.registration import emails
 from tests.factories import make_event
 from tests.test_outbox import use_smtp
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from plenary.extensions import db
 from plenary.models import OutboxMessage, Role
-from registration import delegations
-from registration.models import DelegateRole, DelegationChange, HeadLevel
+from plenary.registration import delegations
+from plenary.registration.models import DelegateRole, DelegationChange, HeadLevel
 from tests.factories import make_user
 from tests.registration_helpers import invited_state, open_event, person
 from tests.test_outbox import use_smtp

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from plenary.extensions import db
 from plenary.models import OutboxMessage
-from registration import delegations, side_events
-from registration.errors import (
+from plenary.registration import delegations, side_events
+from plenary.registration.errors import (
     DelegationFull,
     EmailTaken,
     HeadTaken,
@@ -18,7 +18,7 @@ from registration.errors import (
     RegistrationClosed,
     StaleAnswer,
 )
-from registration.models import (
+from plenary.registration.models import (
     DelegateRole,
     DelegateState,
     DelegationChange,

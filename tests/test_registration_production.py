@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from plenary.extensions import db
-from registration.models import Delegate
+from plenary.registration.models import Delegate
 from tests.conftest import submit
 from tests.registration_helpers import invited_state, open_event, side_event
 

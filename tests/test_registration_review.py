@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from plenary.extensions import db
 from plenary.models import AuditEntry, OutboxMessage, Role, utcnow
-from registration import delegations, reminders, speakers
-from registration.errors import NotAllowedNow
-from registration.models import (
+from plenary.registration import delegations, reminders, speakers
+from plenary.registration.errors import NotAllowedNow
+from plenary.registration.models import (
     Delegate,
     DelegateState,
     Delegation,
@@ -25,7 +25,7 @@ from registration.models import (
     DelegationState,
     HeadLevel,
 )
-from registration.review_models import DelegationReminder, SpeakerMove
+from plenary.registration.review_models import DelegationReminder, SpeakerMove
 from tests.conftest import csrf_token, submit
 from tests.factories import make_country, make_event, make_user, sign_in
 
@@ -427,7 +427,7 @@ def test_an_approved_delegate_receives_badge_qr_calendar_and_visa_letter_by_smtp
 def test_staff_download_the_note_verbale_photo_and_visa_letter(client, staff, world):
     from pypdf import PdfReader
 
-    from registration.models import StoredFile
+    from plenary.registration.models import StoredFile
 
     base = f"/secretariat/events/{world.event.id}"
     assert client.get(f"{base}/delegations/{world.estonia.id}/note-verbale").status_code == 404
@@ -484,7 +484,7 @@ def test_the_review_works_on_postgresql(tmp_path, postgres_url):
 
 
 def test_the_beat_schedule_runs_the_reminder_task(app, world):
-    from tasks import beat_schedule
+    from plenary.tasks import beat_schedule
 
     world.event.registration_closes_at = utcnow() + timedelta(days=10)
     db.session.commit()
