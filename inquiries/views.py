@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from plenary.auth import staff_required
+from plenary.auth import public, staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
 from plenary.i18n import LANGUAGES, current_language
@@ -54,6 +54,7 @@ def _countries(language: str) -> list[tuple[str, str]]:
 
 
 @bp.route("/contact", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["INQUIRY_RATE_LIMIT_ADDRESS"], methods=["POST"])
 @limiter.limit(
     lambda: current_app.config["INQUIRY_RATE_LIMIT_SENDER"], key_func=_sender_key, methods=["POST"]
@@ -82,6 +83,7 @@ def contact():
 
 
 @bp.get("/contact/sent")
+@public
 def contact_sent():
     return render_template(
         "inquiries/contact_sent.html", reference=session.pop("inquiry_reference", None)

@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
+from .auth import public
 from .extensions import db, limiter
 
 bp = Blueprint("health", __name__)
@@ -120,12 +121,14 @@ def _without_password(url: str) -> str:
 
 
 @bp.get("/healthz")
+@public
 @limiter.exempt
 def healthz():
     return jsonify(status="ok")
 
 
 @bp.get("/readyz")
+@public
 @limiter.exempt
 def readyz():
     checks = run_checks()

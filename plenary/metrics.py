@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram,
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func
 
+from .auth import public
 from .extensions import db, limiter
 from .models import OutboxMessage, OutboxState, utcnow
 
@@ -117,6 +118,7 @@ def _registry(app: Flask) -> CollectorRegistry:
 
 
 @bp.get("/metrics")
+@public  # guarded by its own bearer token (METRICS_TOKEN), 404 without one
 @limiter.exempt
 def metrics():
     token = current_app.config["METRICS_TOKEN"]
