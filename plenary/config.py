@@ -114,6 +114,9 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: count in each process's memory rather than refuse every limited page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "WTF_CSRF_TIME_LIMIT": None,
         # Inquiries: the IMAP mailbox read by `flask inquiries poll` and the beat job. With no
         # IMAP_HOST, .eml files dropped into INQUIRY_MAILDROP are read instead.

@@ -196,3 +196,27 @@ def test_the_focal_points_page_is_limited_per_link_not_per_address(tmp_path):
         # Another State's link, through the same load balancer, still opens.
         assert client.get(f"/delegation/{TOKEN}x", **options).status_code == 404
         db.session.remove()
+
+
+def test_sign_in_still_answers_and_is_limited_while_redis_is_down(tmp_path):
+    # Its own Redis, so that stopping it disturbs no other test.
+    redis = servers.start_redis(tmp_path)
+    try:
+        settings = base_settings(tmp_path, RATELIMIT_ENABLED="true", REDIS_URL=redis.url)
+        app = create_app(settings)
+        from tests.conftest import RequestClient
+
+        app.test_client_class = RequestClient
+        with app.app_context():
+            db.create_all()
+            make_user("one@example.org")
+            client = app.test_client()
+            assert sign_in_via(client, "one@example.org", "203.0.113.5") == 200
+            redis.stop()
+            # The limits are counted in memory meanwhile: still answered, still limited.
+            codes = [sign_in_via(client, "one@example.org", "203.0.113.5") for _ in range(12)]
+            assert 500 not in codes
+            assert codes[0] == 200 and codes[-1] == 429
+            db.session.remove()
+    finally:
+        redis.stop()
