@@ -69,8 +69,10 @@ def check_window(event: Event, user: User | None) -> None:
 # --- the delegation itself ---------------------------------------------------------------------
 
 
-def find_delegation(event_id: int, country_id: int | None, organisation_id: int | None):
-    query = select(Delegation).where(Delegation.event_id == event_id)
+def find_delegation(
+    event_id: int, country_id: int | None, organisation_id: int | None, options=()
+) -> Delegation | None:
+    query = select(Delegation).where(Delegation.event_id == event_id).options(*options)
     if country_id is not None:
         query = query.where(Delegation.country_id == country_id)
     else:

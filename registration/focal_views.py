@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
@@ -17,7 +18,7 @@ from . import bp, delegations, files, side_events
 from .access import FocalPoint, LinkRefused, is_person_opening, open_link
 from .errors import RegistrationError, StaleAnswer
 from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm, event_days
-from .models import Delegate, Delegation, DelegationState, SideEventPlace
+from .models import Delegate, Delegation, DelegationChange, DelegationState, SideEventPlace
 
 FOCAL_LIMIT = "60 per minute"
 # How many links' openings a browser session remembers (reloads are not new openings).
@@ -43,7 +44,15 @@ def focal_point_page(view):
 
 
 def _delegation(focal: FocalPoint) -> Delegation | None:
-    return delegations.find_delegation(focal.event.id, focal.country_id, focal.organisation_id)
+    """The State's delegation with its members and changes, in a fixed number of queries."""
+    return delegations.find_delegation(
+        focal.event.id, focal.country_id, focal.organisation_id,
+        options=(
+            selectinload(Delegation.delegates).selectinload(Delegate.side_event_places),
+            selectinload(Delegation.changes).joinedload(DelegationChange.delegate),
+            joinedload(Delegation.note_verbale),
+        ),
+    )  # fmt: skip
 
 
 def _ensure(focal: FocalPoint) -> Delegation:

@@ -432,3 +432,32 @@ def test_hostile_values_never_give_a_500(app, client):
                 f"{link}/side-events/99999999999999999999/1", "/delegation/" + "x" * 5000,
                 f"/events/{event.slug}/register?lang=%00"):  # fmt: skip
         assert client.get(url).status_code < 500, url
+
+
+def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
+    from sqlalchemy import event as sql_event
+
+    _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1, role="head"))
+    submit(client, link + "/delegates", link + "/submit")
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def queries() -> int:
+        statements.clear()
+        sql_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(link + "/delegates").status_code == 200
+        finally:
+            sql_event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    few = queries()
+    for number in range(2, 7):  # five more delegates, each a recorded change
+        submit(client, link + "/delegates/new", **person_form(number))
+    assert len(db.session.scalars(select(DelegationChange)).all()) == 5
+    assert queries() == few

@@ -96,3 +96,22 @@ def test_twenty_parallel_sign_ups_for_five_places_confirm_five(postgres_app):
     db.session.expire_all()
     states = db.session.scalars(select(SideEventPlace.state)).all()
     assert states.count(PlaceState.CONFIRMED) == 5 and len(states) == PARALLEL
+
+
+def test_twenty_first_answers_at_once_make_one_delegation(postgres_app):
+    event = open_event()
+    country, _ = invited_state(event)
+    db.session.commit()
+    event_id, country_id = event.id, country.id
+
+    def first_answer(number: int) -> str:
+        from plenary.models import Event
+
+        delegation = delegations.ensure_delegation(
+            db.session.get(Event, event_id), country_id, None
+        )
+        return str(delegation.id)
+
+    outcomes = run_together(postgres_app, first_answer)
+    assert len(outcomes) == PARALLEL and len(set(outcomes)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Delegation)) == 1
