@@ -40,8 +40,8 @@ BROWSER = {"Sec-Fetch-Mode": "navigate", "Accept-Language": "en", "Accept": "tex
 
 def seed(clients: int) -> list[str]:
     """An open event without a size limit problem, and one invited State per client."""
-    from invitations.models import Invitation
-    from registration.access import focal_token
+    from plenary.invitations.models import Invitation
+    from plenary.registration.access import focal_token
     from tests.factories import make_addressee, make_circular, make_country
     from tests.registration_helpers import open_event
 
@@ -153,7 +153,7 @@ def main() -> None:
         with app.app_context():
             upgrade()
             links = seed(options.clients + 1)
-            from registration.models import Delegation  # noqa: F401  (the app is loaded)
+            from plenary.registration.models import Delegation  # noqa: F401  (the app is loaded)
 
             day = db.session.execute(db.text("SELECT starts_on FROM event")).scalar().isoformat()
             port = servers.free_port()
