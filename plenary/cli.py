@@ -54,9 +54,12 @@ def seed_demo() -> None:
 
 @outbox_cli.command("sweep")
 def outbox_sweep() -> None:
-    """Queue pending messages that are due; fail the ones left half-sent."""
+    """Queue pending messages that are due; settle the ones whose worker died."""
     result = outbox.sweep(grace_seconds=0)
-    click.echo(f"{len(result.queued)} queued, {len(result.interrupted)} marked interrupted")
+    click.echo(
+        f"{len(result.queued)} queued, {len(result.resent)} sent again, "
+        f"{len(result.interrupted)} marked uncertain"
+    )
 
 
 @temporary_files_cli.command("purge")
