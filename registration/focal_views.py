@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from plenary.auth import personal_link
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
 from plenary.invitations.models import Addressee
@@ -15,7 +16,7 @@ from plenary.models import EventSession
 from plenary.signals import invitation_link_opened
 
 from . import bp, delegations, files, side_events
-from .access import FocalPoint, LinkRefused, is_person_opening, open_link
+from .access import INVITATION_LINK, FocalPoint, LinkRefused, is_person_opening, open_link
 from .errors import RegistrationError, StaleAnswer
 from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm, event_days
 from .models import Delegate, Delegation, DelegationChange, DelegationState, SideEventPlace
@@ -114,6 +115,7 @@ def _back(focal: FocalPoint, endpoint: str = "registration.delegation_answer"):
 
 
 @bp.route("/delegation/<token>", methods=["GET", "POST"])
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_answer(focal: FocalPoint):
@@ -152,6 +154,7 @@ def delegation_answer(focal: FocalPoint):
 
 
 @bp.get("/delegation/<token>/delegates")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_composition(focal: FocalPoint):
@@ -167,6 +170,7 @@ def delegation_composition(focal: FocalPoint):
 
 @bp.route("/delegation/<token>/delegates/new", methods=["GET", "POST"])
 @bp.route("/delegation/<token>/delegates/<int:delegate_id>", methods=["GET", "POST"])
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
@@ -219,6 +223,7 @@ def _delegate_action(focal: FocalPoint, delegate_id: int, action) -> object:
 
 
 @bp.post("/delegation/<token>/delegates/<int:delegate_id>/remove")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_remove(focal: FocalPoint, delegate_id: int):
@@ -231,6 +236,7 @@ def delegate_remove(focal: FocalPoint, delegate_id: int):
 
 
 @bp.post("/delegation/<token>/delegates/<int:delegate_id>/accept")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_accept(focal: FocalPoint, delegate_id: int):
@@ -242,6 +248,7 @@ def delegate_accept(focal: FocalPoint, delegate_id: int):
 
 
 @bp.post("/delegation/<token>/delegates/<int:delegate_id>/decline")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_decline(focal: FocalPoint, delegate_id: int):
@@ -253,6 +260,7 @@ def delegate_decline(focal: FocalPoint, delegate_id: int):
 
 
 @bp.post("/delegation/<token>/note-verbale")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def note_verbale_upload(focal: FocalPoint):
@@ -273,6 +281,7 @@ def note_verbale_upload(focal: FocalPoint):
 
 
 @bp.get("/delegation/<token>/files/<int:file_id>")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_file(focal: FocalPoint, file_id: int):
@@ -288,6 +297,7 @@ def delegation_file(focal: FocalPoint, file_id: int):
 
 
 @bp.post("/delegation/<token>/submit")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_submit(focal: FocalPoint):
@@ -303,6 +313,7 @@ def delegation_submit(focal: FocalPoint):
 
 
 @bp.post("/delegation/<token>/cancel")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_cancel(focal: FocalPoint):
@@ -321,6 +332,7 @@ def delegation_cancel(focal: FocalPoint):
 
 
 @bp.post("/delegation/<token>/reopen")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegation_reopen(focal: FocalPoint):
@@ -337,6 +349,7 @@ def delegation_reopen(focal: FocalPoint):
 
 
 @bp.get("/delegation/<token>/side-events")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def side_event_list(focal: FocalPoint):
@@ -355,6 +368,7 @@ def side_event_list(focal: FocalPoint):
 
 
 @bp.post("/delegation/<token>/side-events/<int:session_id>/<int:delegate_id>")
+@personal_link(INVITATION_LINK)
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def side_event_place(focal: FocalPoint, session_id: int, delegate_id: int):

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from plenary import audit
-from plenary.auth import staff_required
+from plenary.auth import public, staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
 from plenary.invitations.models import Addressee, Circular, Invitation
@@ -67,6 +67,7 @@ def _recently_sent(invitation: Invitation) -> bool:
 
 
 @bp.route("/delegation/new-link", methods=["GET", "POST"])
+@public
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def link_request():
     """Ask for a new personal link; the answer never tells whether the address is known."""
@@ -91,6 +92,7 @@ def _country_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@public
 @limiter.limit("20 per minute", methods=["POST"])
 def self_register(slug: str):
     """A person registers under their country; the country's focal point then decides."""
@@ -123,6 +125,7 @@ def self_register(slug: str):
 
 
 @bp.get("/events/<slug>/register/done")
+@public
 def self_register_done(slug: str):
     event = operations.event_by_slug(slug)
     if event is None:

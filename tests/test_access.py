@@ -1,8 +1,10 @@
 """Every route x every role: who may open what, as each route declares it (plenary.auth).
 
 A route that declares no access fails here, so that no new route can escape the matrix.
-How to declare: /work/wt/notes/ACCESS.md, in short `@public`, `@personal_link(purpose)`,
-`@staff_required` or `@admin_required` directly under the route decorator.
+How to declare: `@public`, `@personal_link(purpose)`, `@staff_required` or `@admin_required`
+(plenary.auth) directly under the route decorator. A page reached by a personal link is
+opened with each party's own records (its delegates, its files) and must open nothing of
+the other party's.
 """
 
 from __future__ import annotations
@@ -13,13 +15,23 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import stamp
 
 from plenary.auth import Access, access_of
 from plenary.extensions import db
 from plenary.invitations.models import CircularState, Invitation
 from plenary.invitations.notifications import invitation_url
 from plenary.links import make_token
-from plenary.models import EventSession, LinkedEvent, OutboxMessage, OutboxState, Role, User
+from plenary.models import (
+    EventSession,
+    LinkedEvent,
+    OutboxMessage,
+    OutboxState,
+    Role,
+    StoredFile,
+    User,
+)
+from plenary.registration.models import Delegate, DelegateRole, DelegateState, Delegation
 from tests.conftest import CSRF_INPUT
 from tests.factories import make_addressee, make_circular, make_country, make_event, make_user
 
@@ -60,11 +72,31 @@ def build_world(app: Flask) -> dict[str, dict[str, str]]:
     db.session.add_all(invitations)
     db.session.add(
         EventSession(
-            event=event, kind="panel", title={"en": "Panel"}, room="Room 1",
+            event=event, kind="networking", title={"en": "Reception"}, room="Room 1",
             starts_at=datetime(2026, 7, 6, 8, tzinfo=UTC),
-            ends_at=datetime(2026, 7, 6, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 7, 6, 9, tzinfo=UTC), capacity=10,
         )
     )  # fmt: skip
+    # Each party's delegation, its note verbale and four delegates: one to open, one to
+    # remove, one self-registered to accept and one to decline. Odd ids are A's, even B's.
+    parties = []
+    for country in (estonia, salvador):
+        note = StoredFile(filename="note.pdf", content_type="application/pdf", size=8,
+                          sha256="0" * 64, data=b"%PDF-1.7")  # fmt: skip
+        parties.append(Delegation(event=event, country=country, participates=True,
+                                  note_verbale=note))  # fmt: skip
+        db.session.add(parties[-1])
+        db.session.flush()
+    for number in range(4):
+        for delegation in parties:
+            code = delegation.country.code.lower()
+            db.session.add(
+                Delegate(delegation=delegation, event_id=event.id, given_name="Kaja",
+                         family_name=f"Tamm {number}", email=f"kaja{number}@{code}.example",
+                         role=DelegateRole.MEMBER, state=DelegateState.PENDING,
+                         self_registered=number >= 2)
+            )  # fmt: skip
+            db.session.flush()
     db.session.add(
         LinkedEvent(event=event, title={"en": "AI for Good"}, url="https://example.org",
                     starts_on=event.ends_on, ends_on=event.ends_on)
@@ -75,6 +107,7 @@ def build_world(app: Flask) -> dict[str, dict[str, str]]:
                       state=OutboxState.SENT)
     )  # fmt: skip
     db.session.commit()
+    stamp()  # the schema is the models' own (create_all): /readyz finds it current
     with app.test_request_context():
         links = [invitation_url(invitation) for invitation in invitations]
     tokens = [link.rsplit("/", 1)[1].split("?")[0] for link in links]
@@ -82,6 +115,25 @@ def build_world(app: Flask) -> dict[str, dict[str, str]]:
         "focal point of A": {"invitation": tokens[0]},
         "focal point of B": {"invitation": tokens[1]},
     }
+
+
+OWN_IDS = {
+    "focal point of A": {"delegate_id": "1", "file_id": "1"},
+    "focal point of B": {"delegate_id": "2", "file_id": "2"},
+}
+# Actions that change a delegate take one of their own (see build_world).
+OWN_DELEGATE_FOR = {
+    "registration.delegate_remove": 2,
+    "registration.delegate_accept": 4,
+    "registration.delegate_decline": 6,
+}
+
+
+def own_ids(rule, role: str) -> dict[str, str]:
+    ids = dict(OWN_IDS[role])
+    if rule.endpoint in OWN_DELEGATE_FOR:
+        ids["delegate_id"] = str(int(ids["delegate_id"]) + OWN_DELEGATE_FOR[rule.endpoint])
+    return ids
 
 
 def visitor(app: Flask, role: str, tokens: dict[str, str]) -> Visitor:
@@ -106,11 +158,13 @@ PART = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 SAMPLE_VALUES = {"slug": "dialogue", "code": "fr", "filename": "no-such-file.css"}
 
 
-def url_for_rule(rule, token: str) -> str:
+def url_for_rule(rule, token: str, ids: dict[str, str] | None = None) -> str:
     def value(match: re.Match) -> str:
         converter, name = match.group(1), match.group(2)
         if name == "token":
             return token
+        if ids and name in ids:
+            return ids[name]
         if converter == "int":
             return "1"
         return SAMPLE_VALUES.get(name, "1")
@@ -140,10 +194,19 @@ def problems_for(rule, access: Access, visitor: Visitor, method: str) -> list[st
                 found.append(f"{where}: a forged or foreign link must open nothing")
         own = visitor.link_tokens.get(purpose)
         if own is not None:
-            response, where = open_(url_for_rule(rule, own))
+            other_role = next(role for role in PARTY_NAMES if role != visitor.role)
+            theirs = {
+                name: OWN_IDS[other_role][name]
+                for name in rule.arguments & OWN_IDS[other_role].keys()
+            }
+            if theirs:
+                response, where = open_(url_for_rule(rule, own, theirs))
+                if response.status_code not in NOT_FOUND:
+                    found.append(f"{where}: the other party's records must open nothing")
+            response, where = open_(url_for_rule(rule, own, own_ids(rule, visitor.role)))
             if response.status_code in DENIED + NOT_FOUND:
                 found.append(f"{where}: the genuine link of this party must open")
-            other = next(name for role, name in PARTY_NAMES.items() if role != visitor.role)
+            other = PARTY_NAMES[other_role]
             # A list of every country to choose from (a nationality) names the other party
             # too: only what the page says outside its drop-down lists counts.
             shown = SELECT.sub("", response.get_data(as_text=True))
