@@ -107,6 +107,9 @@ def load(environ: dict[str, str] | os._Environ, instance_path: str) -> dict:
         "PERSONAL_LINK_MAX_AGE_DAYS": _int(environ.get("PERSONAL_LINK_MAX_AGE_DAYS"), 180),
         # `flask seed demo` sends the demo event's circular (its PDFs take a while to render).
         "SEED_DEMO_INVITATIONS": _flag(environ.get("SEED_DEMO_INVITATIONS"), default=True),
+        # The demo (`make run`): admins read personal links on the Sent mail page, to try
+        # the focal point's journey. Never in production: links are for their recipients.
+        "SENT_MAIL_SHOWS_LINKS": environment == "development",
         "ACCOUNT_LINK_MAX_AGE_HOURS": _int(environ.get("ACCOUNT_LINK_MAX_AGE_HOURS"), 72),
         # How many proxies (load balancer, nginx) stand before the app and append to
         # X-Forwarded-For; 0 trusts the header not at all.

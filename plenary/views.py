@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -240,7 +250,9 @@ def mail_show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     # A secret-bearing body is for its recipient: staff see none of it, admins see it
     # without the links, so that nobody can act as the recipient from this page.
-    if not message.carries_secret:
+    if not message.carries_secret or (
+        current_user.is_admin and current_app.config["SENT_MAIL_SHOWS_LINKS"]
+    ):
         body = message.text_body
     elif current_user.is_admin:
         body = redaction.redacted(message.text_body)

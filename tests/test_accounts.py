@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from plenary import outbox
+from plenary import create_app, outbox
 from plenary.extensions import db
 from plenary.links import personal_url
 from plenary.models import OutboxMessage, OutboxState, Role, User
-from tests.conftest import submit
+from plenary.redaction import mark_secret
+from tests.conftest import RequestClient, base_settings, submit
 from tests.factories import (
     PASSWORD,
     make_addressee,
@@ -266,3 +267,28 @@ def test_a_preview_link_signed_before_previews_stopped_making_them_opens_nothing
     response = app.test_client().get(f"/delegation/{old_preview}")
     assert response.status_code == 404
     assert "Estonia" not in response.get_data(as_text=True)
+
+
+def test_the_demo_shows_admins_the_links_of_its_emails_and_nobody_else(tmp_path):
+    """`make run` (development): a newcomer follows a personal link from the Sent mail page."""
+    app = create_app(base_settings(tmp_path, PLENARY_ENV="development"))
+    app.test_client_class = RequestClient
+    with app.app_context():
+        db.create_all()
+        make_user("admin@example.org", Role.ADMIN)
+        make_user("staff@example.org", Role.STAFF)
+        email = outbox.RenderedEmail(
+            "Invitation", "Your link: http://plenary.test/delegation/abc\n", None
+        )
+        message = outbox.enqueue(kind="test.note", recipients=["x@example.org"], email=email)
+        mark_secret(message)
+        db.session.commit()
+        admin, staff = app.test_client(), app.test_client()
+        sign_in(admin, "admin@example.org")
+        sign_in(staff, "staff@example.org")
+        page = admin.get(f"/secretariat/mail/{message.id}").get_data(as_text=True)
+        assert "http://plenary.test/delegation/abc" in page
+        assert "This is the demo: its personal links are shown" in page
+        withheld = staff.get(f"/secretariat/mail/{message.id}").get_data(as_text=True)
+        assert "/delegation/abc" not in withheld
+        db.session.remove()
