@@ -119,38 +119,21 @@ def _format_date(day: date, language: str) -> str:
     return format_date(day, "long", locale=babel_locale(language))
 
 
-def render_visa_letter_html(facts: VisaLetterFacts, *, with_fonts: bool = True) -> str:
-    """The letter as HTML: one section per language, each on its own page.
-
-    `with_fonts` writes the letters' @font-face rules into the page; html_to_pdf (the
-    letters' public entry point, where it exists) adds them itself.
-    """
-    from plenary.invitations import letters  # the circular's fonts and PDF writer
-
+def render_visa_letter_html(facts: VisaLetterFacts) -> str:
+    """The letter as HTML: one section per language, each on its own page."""
     languages = letter_languages(facts.language)
-    families: list[str] = []
-    if with_fonts:
-        for language in languages:
-            for family in letters._FAMILIES.get(language, letters._LATIN_FAMILIES):
-                if family not in families:
-                    families.append(family)
     event = facts.event
     return current_app.jinja_env.get_template(TEMPLATE).render(
         sections=[_section(facts, language) for language in languages],
         html_lang="zh-Hans" if languages[0] == "zh" else languages[0],
-        font_faces=letters._font_faces(families) if with_fonts else [],
-        font_stack=", ".join(families),
         reference=f"{event.slug.upper()}/VISA/{facts.badge_number}",
         contact_email=event.inquiry_email,
     )
 
 
 def render_visa_letter_pdf(facts: VisaLetterFacts) -> bytes:
-    """The letter as a PDF, in the letters' fonts."""
-    from plenary.invitations import letters
+    """The letter as a PDF, in the letters' packaged fonts of its first language."""
+    from plenary.invitations.letters import html_to_pdf
 
-    html_to_pdf = getattr(letters, "html_to_pdf", None)
-    if html_to_pdf is not None:  # the letters' public entry point (branch letters)
-        language = letter_languages(facts.language)[0]
-        return html_to_pdf(render_visa_letter_html(facts, with_fonts=False), language)
-    return letters._write_pdf(render_visa_letter_html(facts))
+    language = letter_languages(facts.language)[0]
+    return html_to_pdf(render_visa_letter_html(facts), language)

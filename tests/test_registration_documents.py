@@ -118,3 +118,22 @@ def test_the_visa_letter_is_in_the_delegates_language_then_english(app):
 def test_an_english_visa_letter_has_one_version(app):
     pdf = render_visa_letter_pdf(visa_facts(make_event(country_code="CH"), "en"))
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+@pytest.mark.parametrize(("language", "script"), [("zh", ("\u4e00", "\u9fff")),
+                                                  ("ar", ("\u0600", "\u06ff"))])  # fmt: skip
+def test_a_visa_letter_in_another_script_has_searchable_text_in_the_packaged_fonts(
+    app, language, script
+):
+    pdf = render_visa_letter_pdf(visa_facts(make_event(country_code="CH"), language))
+    reader = PdfReader(io.BytesIO(pdf))
+    first = reader.pages[0].extract_text()
+    assert sum(script[0] <= char <= script[1] for char in first) > 20
+    assert "Ivan Petrov" in first and "GDAI-7" in first
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+        if "/BaseFont" in font.get_object()
+    }
+    assert fonts and all("Plenary" in name for name in fonts), fonts
