@@ -1,24 +1,20 @@
 """The one place that knows how a sender's address leads to their State's delegation.
 
-Registration's models are growing (delegates, several focal points); keep the lookup here.
+A focal point (the delegation's or an addressee of the State) or a delegate of it.
 """
 
 from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from plenary.extensions import db
-
-# The Secretariat's page of one delegation; the first endpoint that exists is linked.
-DELEGATION_ENDPOINTS = ("registration.delegation_review", "registration.delegation_show")
 
 
 def delegation_for_sender(email: str, event_id: int | None):
     """The delegation whose focal point or addressee writes from this address, or None."""
     from plenary.invitations.models import Addressee
-    from plenary.registration.models import Delegation
+    from plenary.registration.models import Delegate, Delegation
 
     if not email or event_id is None:
         return None
@@ -26,6 +22,14 @@ def delegation_for_sender(email: str, event_id: int | None):
     delegation = db.session.scalar(
         select(Delegation)
         .where(Delegation.event_id == event_id, func.lower(Delegation.focal_point_email) == email)
+        .limit(1)
+    )
+    if delegation is not None:
+        return delegation
+    delegation = db.session.scalar(
+        select(Delegation)
+        .join(Delegate, Delegate.delegation_id == Delegation.id)
+        .where(Delegation.event_id == event_id, Delegate.email == email)
         .limit(1)
     )
     if delegation is not None:
@@ -45,11 +49,10 @@ def delegation_for_sender(email: str, event_id: int | None):
     )
 
 
-def delegation_url(delegation) -> str | None:
-    """The link to the delegation's page, when registration has one."""
-    for endpoint in DELEGATION_ENDPOINTS:
-        try:
-            return url_for(endpoint, delegation_id=delegation.id)
-        except BuildError:
-            continue
-    return None
+def delegation_url(delegation) -> str:
+    """The Secretariat's page of the delegation, where its registration is reviewed."""
+    return url_for(
+        "registration.review_delegation",
+        event_id=delegation.event_id,
+        delegation_id=delegation.id,
+    )

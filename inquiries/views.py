@@ -15,6 +15,7 @@ from plenary.auth import public, staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
 from plenary.i18n import LANGUAGES, current_language
+from plenary.inputs import id_number, page_number
 from plenary.models import AuditEntry, Country, User, utcnow
 
 from . import bp, canned, operations
@@ -117,7 +118,7 @@ def helpdesk():
     language = args.get("language") if args.get("language") in LANGUAGES else None
     age = args.get("age") if args.get("age") in AGES else None
     assignee = args.get("assignee", "")
-    page = args.get("page", 1, type=int) or 1
+    page = page_number()
 
     query = select(Inquiry)
     if state:
@@ -132,8 +133,8 @@ def helpdesk():
         query = query.where(Inquiry.assignee_id.is_(None))
     elif assignee == "me":
         query = query.where(Inquiry.assignee_id == current_user.id)
-    elif assignee.isdigit():
-        query = query.where(Inquiry.assignee_id == int(assignee))
+    elif id_number("assignee") is not None:
+        query = query.where(Inquiry.assignee_id == id_number("assignee"))
     else:
         assignee = ""
     if age == "older7":
@@ -145,7 +146,7 @@ def helpdesk():
     )
     inquiries = db.paginate(
         query.order_by(Inquiry.updated_at.desc(), Inquiry.id.desc()),
-        page=max(page, 1), per_page=PAGE_SIZE, error_out=False,
+        page=page, per_page=PAGE_SIZE, error_out=False,
     )  # fmt: skip
     filters = {"state": state, "category": category, "language": language, "age": age,
                "assignee": assignee}  # fmt: skip
@@ -164,7 +165,8 @@ def inquiry_show(inquiry_id: int):
         flash(_("This inquiry was merged into another one."), "info")
         return redirect(url_for("inquiries.inquiry_show", inquiry_id=inquiry.merged_into_id))
     reply = ReplyForm()
-    answer = db.session.get(CannedAnswer, request.args.get("canned", 0, type=int) or 0)
+    canned_id = id_number("canned")
+    answer = db.session.get(CannedAnswer, canned_id) if canned_id is not None else None
     if answer is not None:
         reply.body.data = canned.fill(answer.body, inquiry, current_user)
     assign = AssignForm(assignee=str(inquiry.assignee_id or ""))

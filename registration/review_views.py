@@ -17,6 +17,7 @@ from plenary.auth import staff_required
 from plenary.countries import REGIONS, region_label
 from plenary.extensions import db
 from plenary.forms import ConfirmForm
+from plenary.inputs import page_number
 from plenary.models import AuditEntry, Event
 
 from . import bp, decisions, delegations, exports, files, mailing, reminders, review, speakers
@@ -63,17 +64,12 @@ def _text(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), 100_000)
-
-
 @bp.get(f"{PREFIX}/delegations")
 @staff_required
 def review_list(event_id: int):
     event = _event(event_id)
     filters = review.ReviewFilters.from_args(request.args)
-    queue = review.review_queue(event, filters, _page_number())
+    queue = review.review_queue(event, filters, page_number())
     return render_template(
         "registration/review_list.html", event=event, queue=queue, filters=filters,
         states=list(DelegationState), levels=HEAD_LEVELS,

@@ -422,7 +422,11 @@ def test_no_automatic_reminder_long_before_the_deadline(app, world):
 def test_staff_remind_by_hand_those_who_have_not_opened_their_link(staff, app, world):
     circular = make_circular(world["event"])
     approve_and_send(circular)
-    app.test_client().get(personal_link(app, "admin.ee@example.org"))
+    # A person opens it (a browser's navigation, not a mail scanner's fetch).
+    app.test_client().get(
+        personal_link(app, "admin.ee@example.org"),
+        headers={"Sec-Fetch-Mode": "navigate", "Accept-Language": "en"},
+    )
     show = f"/secretariat/invitations/circulars/{circular.id}"
     response = submit(staff, show, f"{show}/remind", status="not_opened")
     assert response.status_code == 302

@@ -439,20 +439,47 @@ def test_thread_of_a_focal_point_links_their_delegation(client, event):
     from plenary.registration.models import Delegation, DelegationState
 
     country = make_country("EE")
-    db.session.add(
-        Delegation(
-            event=event,
-            country=country,
-            state=DelegationState.INTERESTED,
-            focal_point_email="Anna.Kask@example.ee",
-        )
+    delegation = Delegation(
+        event=event,
+        country=country,
+        participates=True,
+        state=DelegationState.SUBMITTED,
+        focal_point_email="Anna.Kask@example.ee",
     )
+    db.session.add(delegation)
     db.session.commit()
     ingest(inquiry_mail.mail())
     inquiry = db.session.scalars(select(Inquiry)).one()
     staff_client(client)
     page = client.get(f"/inquiries/helpdesk/{inquiry.id}").get_data(as_text=True)
-    assert 'class="delegation"' in page and "Estonia" in page and "interested" in page
+    assert 'class="delegation"' in page and "Estonia" in page and "submitted" in page
+    review = f"/secretariat/events/{event.id}/delegations/{delegation.id}"
+    assert f'href="{review}"' in page
+    assert client.get(review).status_code == 200
+
+
+def test_thread_of_a_delegate_links_their_delegation(client, event):
+    from plenary.registration.models import (
+        Delegate,
+        DelegateRole,
+        DelegateState,
+        Delegation,
+    )
+
+    delegation = Delegation(event=event, country=make_country("EE"), participates=True)
+    db.session.add(delegation)
+    db.session.flush()
+    db.session.add(
+        Delegate(delegation=delegation, event_id=event.id, given_name="Anna",
+                 family_name="Kask", email="anna.kask@example.ee", role=DelegateRole.MEMBER,
+                 state=DelegateState.PENDING)
+    )  # fmt: skip
+    db.session.commit()
+    ingest(inquiry_mail.mail())
+    inquiry = db.session.scalars(select(Inquiry)).one()
+    staff_client(client)
+    page = client.get(f"/inquiries/helpdesk/{inquiry.id}").get_data(as_text=True)
+    assert 'class="delegation"' in page and "Estonia" in page and "draft" in page
 
 
 def test_contact_rate_limit_per_sender_on_redis(tmp_path, redis_url, settings):
