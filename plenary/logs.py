@@ -18,6 +18,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, request
+from flask.logging import default_handler
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -185,5 +186,7 @@ def connect_celery_signals() -> None:
         import os
 
         configure(os.environ.get("LOG_FORMAT", "text"), level=loglevel or logging.INFO, force=True)
+        # The root logger's handler writes every line; Flask's own would repeat the app's.
+        logging.getLogger("plenary").removeHandler(default_handler)  # the app's logger
 
     _celery_connected = True

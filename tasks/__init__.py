@@ -10,10 +10,8 @@ import logging
 from datetime import timedelta
 
 from celery import Celery, Task
-from celery.signals import after_setup_logger
 from celery.worker.request import Request
 from flask import Flask
-from flask.logging import default_handler
 
 logger = logging.getLogger(__name__)
 
@@ -137,10 +135,4 @@ def celery_init_app(app: Flask) -> Celery:
     # Shared tasks bind to every Celery app; finalising makes them visible in .tasks now.
     celery_app.finalize(auto=True)
     app.extensions["celery"] = celery_app
-
-    @after_setup_logger.connect(weak=False)
-    def one_log_handler(**kwargs: object) -> None:
-        # Celery's handler on the root logger writes every line; Flask's own would repeat it.
-        app.logger.removeHandler(default_handler)
-
     return celery_app

@@ -182,7 +182,8 @@ def test_bulk_mail_of_two_dispatches_keeps_to_one_rate(
 def test_a_worker_and_beat_started_while_redis_is_down_wait_for_it(
     stack_app, environ, redis_up, smtp, processes, tmp_path
 ):
-    production = {**environ, "PLENARY_ENV": "production", "SECRET_KEY": "s" * 40}
+    production = {**environ, "PLENARY_ENV": "production", "SECRET_KEY": "s" * 40,
+                  "BASE_URL": "https://plenary.example.org"}  # fmt: skip
     redis_up.stop()
     worker = servers.start_process(
         "worker", {**production, "WORKER_CONCURRENCY": "1"}, tmp_path / "worker.log"
