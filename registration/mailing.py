@@ -55,6 +55,24 @@ def focal_point_url(delegation: Delegation) -> str:
     return access.focal_url(offices[0])
 
 
+def _to_focal_point(delegation: Delegation, *, link: bool = True) -> dict | None:
+    """Who writes to the focal point, and how: their addresses, language, name and State."""
+    recipients = focal_point_recipients(delegation)
+    if not recipients:
+        return None
+    language = focal_point_language(delegation)
+    envelope = {
+        "event": delegation.event,
+        "language": language,
+        "recipients": recipients,
+        "recipient_name": delegation.focal_point_name,
+        "party": delegation.party_name(language),
+    }
+    if link:
+        envelope["url"] = focal_point_url(delegation)
+    return envelope
+
+
 def _days(delegate: Delegate) -> list[date]:
     days = []
     for value in delegate.days or []:
@@ -108,28 +126,22 @@ def send_delegate_rejection(delegate: Delegate) -> OutboxMessage:
 
 def send_delegation_rejection(delegation: Delegation) -> OutboxMessage | None:
     """To the focal point: the delegation is refused, why, and the link to correct it."""
-    recipients = focal_point_recipients(delegation)
-    if not recipients:
+    envelope = _to_focal_point(delegation)
+    if envelope is None:
         return None
-    language = focal_point_language(delegation)
     return emails.send_rejection(
-        event=delegation.event,
-        language=language,
-        recipients=recipients,
-        recipient_name=delegation.focal_point_name,
-        party=delegation.party_name(language),
+        **envelope,
         reason=delegation.decision_reason,
-        url=focal_point_url(delegation),
         subject_ref=f"delegation:{delegation.id}",
     )
 
 
 def send_acknowledgement(delegation: Delegation, resubmission: bool = False):
     """To the focal point: the delegation (or its changes) reached the Secretariat."""
-    recipients = focal_point_recipients(delegation)
-    if not recipients:
+    envelope = _to_focal_point(delegation)
+    if envelope is None:
         return None
-    language = focal_point_language(delegation)
+    language = envelope["language"]
     delegates = [
         emails.DelegateLine(
             delegate.display_name, emails.in_language(language, _ROLES.get(str(delegate.role), ""))
@@ -137,13 +149,8 @@ def send_acknowledgement(delegation: Delegation, resubmission: bool = False):
         for delegate in delegation.active_delegates
     ]
     return emails.send_acknowledgement(
-        event=delegation.event,
-        language=language,
-        recipients=recipients,
-        recipient_name=delegation.focal_point_name,
-        party=delegation.party_name(language),
+        **envelope,
         delegates=delegates,
-        url=focal_point_url(delegation),
         subject_ref=f"delegation:{delegation.id}",
         resubmission=resubmission,
     )
@@ -152,54 +159,38 @@ def send_acknowledgement(delegation: Delegation, resubmission: bool = False):
 def send_self_registration_notice(delegate: Delegate):
     """To the focal point: a national registered and waits for their decision."""
     delegation = delegate.delegation
-    recipients = focal_point_recipients(delegation)
-    if not recipients:
+    envelope = _to_focal_point(delegation)
+    if envelope is None:
         return None
-    language = focal_point_language(delegation)
     return emails.send_self_registration_notice(
-        event=delegation.event,
-        language=language,
-        recipients=recipients,
-        recipient_name=delegation.focal_point_name,
-        party=delegation.party_name(language),
+        **envelope,
         person=delegate.display_name,
         person_email=delegate.email,
         person_function=", ".join(p for p in (delegate.function, delegate.institution) if p),
-        url=focal_point_url(delegation),
         subject_ref=f"delegate:{delegate.id}",
     )
 
 
 def send_incomplete_reminder(delegation: Delegation, missing: list):
     """To the focal point: what the delegation still lacks."""
-    recipients = focal_point_recipients(delegation)
-    if not recipients:
+    envelope = _to_focal_point(delegation)
+    if envelope is None:
         return None
-    language = focal_point_language(delegation)
+    language = envelope["language"]
     return emails.send_incomplete_reminder(
-        event=delegation.event,
-        language=language,
-        recipients=recipients,
-        recipient_name=delegation.focal_point_name,
-        party=delegation.party_name(language),
+        **envelope,
         missing=[emails.in_language(language, item) for item in missing],
-        url=focal_point_url(delegation),
         subject_ref=f"delegation:{delegation.id}",
     )
 
 
 def send_delegation_cancellation(delegation: Delegation):
     """To the focal point: the delegation's registration is cancelled."""
-    recipients = focal_point_recipients(delegation)
-    if not recipients:
+    envelope = _to_focal_point(delegation, link=False)
+    if envelope is None:
         return None
-    language = focal_point_language(delegation)
     return emails.send_cancellation(
-        event=delegation.event,
-        language=language,
-        recipients=recipients,
-        recipient_name=delegation.focal_point_name,
-        party=delegation.party_name(language),
+        **envelope,
         subject_ref=f"delegation:{delegation.id}",
         whole_delegation=True,
         reason=delegation.decision_reason,
