@@ -100,6 +100,8 @@ def configure(log_format: str, level: int = logging.INFO, force: bool = False) -
     handler.setFormatter(JSONFormatter() if log_format == "json" else TextFormatter())
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The root handler writes every line; Flask's own on the app's logger would repeat them.
+    logging.getLogger("plenary").removeHandler(default_handler)
 
 
 def init_app(app: Flask) -> None:
@@ -186,7 +188,5 @@ def connect_celery_signals() -> None:
         import os
 
         configure(os.environ.get("LOG_FORMAT", "text"), level=loglevel or logging.INFO, force=True)
-        # The root logger's handler writes every line; Flask's own would repeat the app's.
-        logging.getLogger("plenary").removeHandler(default_handler)  # the app's logger
 
     _celery_connected = True
