@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 
 from plenary import outbox
@@ -41,10 +40,23 @@ def test_a_request_sends_its_email_through_the_worker_exactly_once(production_st
     assert f"Task {outbox.SEND_TASK}" in stack.worker.output()
 
     # Queue it again, and sweep: the worker claims nothing, the server gets nothing more.
-    stack.app.extensions["celery"].tasks[outbox.SEND_TASK].delay(row.id)
-    stack.app.extensions["celery"].tasks["plenary.outbox.sweep"].delay()
-    time.sleep(3)
+    tasks = stack.app.extensions["celery"].tasks
+    again = tasks[outbox.SEND_TASK].delay(row.id)
+    sweep = tasks["plenary.outbox.sweep"].delay()
+    for task in (again, sweep):  # wait until the worker has run both, then count
+        servers.wait_until(
+            lambda task=task: f"[{task.id}] succeeded" in stack.worker.output(), 30, "the task"
+        )
+    assert re.search(rf"\[{again.id}\] succeeded in [\d.]+s: 'skipped'", stack.worker.output())
     assert len(stack.smtp.received) == 1
+
+
+def waiting_tasks(stack) -> int:
+    import redis
+
+    celery_app = stack.app.extensions["celery"]
+    client = redis.Redis.from_url(stack.environ["REDIS_URL"])
+    return client.llen(celery_app.conf.task_default_queue)
 
 
 def test_a_message_written_while_redis_was_down_is_sent_by_the_sweep(production_stack):
@@ -53,7 +65,8 @@ def test_a_message_written_while_redis_was_down_is_sent_by_the_sweep(production_
     outbox.enqueue(kind="test.reminder", recipients=["focal@example.org"], email=rendered)
     db.session.info.pop("outbox_ids_to_queue")  # the after-commit queueing never happened
     db.session.commit()
-    time.sleep(1)
+    # Nothing was queued, so nothing can be sent until the sweep finds the row.
+    assert waiting_tasks(stack) == 0
     assert stack.smtp.received == []
 
     # The sweep gives a just-written row 30 s of grace; run it as beat would, a minute later.
