@@ -10,11 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import (
-    format_date,
     format_datetime,
     format_interval,
-    format_time,
-    get_timezone_name,
 )
 from flask import Flask, render_template, request
 from flask_babel import get_locale
@@ -26,7 +23,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, inputs, logs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
+from .i18n import (
+    LANGUAGES,
+    current_language,
+    format_deadline,
+    pick,
+    select_locale,
+    text_direction,
+)
 
 ROOT = config.RESOURCES
 
@@ -174,13 +178,7 @@ def event_time(value: datetime, event: Any, format: str = "medium") -> str:
 
 def event_datetime(value: datetime, event: Any) -> str:
     """A deadline in the event's time zone, named: '26 June 2026, 23:59 (Central European …)'."""
-    zone = ZoneInfo(event.timezone)
-    local = value.astimezone(zone)
-    locale = get_locale()
-    return (
-        f"{format_date(local, 'long', locale=locale)}, {format_time(local, 'HH:mm', locale=locale)}"
-        f" ({get_timezone_name(local, locale=locale)})"
-    )
+    return format_deadline(value, event.timezone, current_language())
 
 
 def date_range(start: date, end: date) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
-from plenary.i18n import LANGUAGES
+from plenary.i18n import LANGUAGES, babel_locale, format_deadline
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
@@ -100,3 +103,24 @@ def test_pages_come_in_the_chosen_language(client, language):
     page = client.get(f"/login?lang={language}").get_data(as_text=True)
     assert f"<h1>{heading}</h1>" in page
     assert "Secretariat sign-in" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "26 June 2026, 23:59 (Central European Summer Time)"),
+        ("fr", "26 juin 2026, 23:59 (heure d’été d’Europe centrale)"),
+        ("ar", "26 يونيو 2026، الساعة 23:59 (توقيت وسط أوروبا الصيفي)"),
+        ("zh", "2026年6月26日23:59（中欧夏令时间）"),
+    ],
+)
+def test_a_deadline_reads_as_the_language_writes_it(app, language, expected):
+    """Pages, emails and letters all format a deadline through the event_datetime filter."""
+    moment = datetime(2026, 6, 26, 21, 59, tzinfo=UTC)
+    event = SimpleNamespace(timezone="Europe/Zurich")
+    assert format_deadline(moment, event.timezone, language) == expected
+    with app.test_request_context(), force_locale(babel_locale(language)):
+        rendered = app.jinja_env.from_string("{{ at|event_datetime(event) }}").render(
+            at=moment, event=event
+        )
+    assert rendered == expected
