@@ -21,7 +21,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, inputs, logs, requestlog
+from . import config, i18n, inputs, logs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import (
     LANGUAGES,
@@ -168,6 +168,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["event_time"] = event_time
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.filters["event_datetime"] = event_datetime
+    app.jinja_env.filters["programme_time"] = programme_time
     app.jinja_env.globals["mail_state_label"] = mail_state_label
 
 
@@ -179,6 +180,11 @@ def event_time(value: datetime, event: Any, format: str = "medium") -> str:
 def event_datetime(value: datetime, event: Any) -> str:
     """A deadline in the event's time zone, named: '26 June 2026, 23:59 (Central European …)'."""
     return format_deadline(value, event.timezone, current_language())
+
+
+def programme_time(value: datetime, event: Any) -> str:
+    """When a programme item starts, its weekday named: 'Tuesday 7 July, 10:00'."""
+    return i18n.programme_time(value, event.timezone, current_language())
 
 
 def date_range(start: date, end: date) -> str:

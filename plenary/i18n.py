@@ -48,6 +48,26 @@ def format_deadline(moment: datetime, timezone: str, language: str) -> str:
     return f"{day}, {local:%H:%M} ({zone})"
 
 
+# A programme's day, weekday named in full, as each language writes it:
+# "Tuesday 7 July", "mardi 7 juillet", "7月7日星期二", "الثلاثاء، 7 يوليو".
+_PROGRAMME_DAYS = {
+    "ar": "EEEE، d MMMM",
+    "zh": "M月d日EEEE",
+    "en": "EEEE d MMMM",
+    "fr": "EEEE d MMMM",
+    "ru": "EEEE, d MMMM",
+    "es": "EEEE, d 'de' MMMM",
+}
+_PROGRAMME_SEPARATORS = {"ar": "، ", "zh": " "}
+
+
+def programme_time(moment: datetime, timezone: str, language: str) -> str:
+    """When a programme item starts: '7月7日星期二 10:00', 'mardi 7 juillet, 10:00'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    day = format_date(local, _PROGRAMME_DAYS[language], locale=babel_locale(language))
+    return f"{day}{_PROGRAMME_SEPARATORS.get(language, ', ')}{local:%H:%M}"
+
+
 def select_locale() -> str:
     """Pick the language from ?lang=, then the session, then the browser's Accept-Language."""
     if not has_request_context():  # a command or a worker: emails force their own language

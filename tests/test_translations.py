@@ -124,3 +124,23 @@ def test_a_deadline_reads_as_the_language_writes_it(app, language, expected):
             at=moment, event=event
         )
     assert rendered == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Tuesday 7 July, 10:00"),
+        ("fr", "mardi 7 juillet, 10:00"),
+        ("es", "martes, 7 de julio, 10:00"),
+        ("ru", "вторник, 7 июля, 10:00"),
+        ("ar", "الثلاثاء، 7 يوليو، 10:00"),
+        ("zh", "7月7日星期二 10:00"),
+    ],
+)
+def test_a_programme_item_s_day_reads_as_the_language_writes_it(app, language, expected):
+    event = SimpleNamespace(timezone="Europe/Zurich")
+    with app.test_request_context(), force_locale(babel_locale(language)):
+        rendered = app.jinja_env.from_string("{{ at|programme_time(event) }}").render(
+            at=datetime(2026, 7, 7, 8, 0, tzinfo=UTC), event=event
+        )
+    assert rendered == expected
