@@ -21,7 +21,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, inputs, logs, requestlog
+from . import config, countries, i18n, inputs, logs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import (
     LANGUAGES,
@@ -169,6 +169,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.filters["programme_time"] = programme_time
+    app.jinja_env.filters["region_label"] = countries.region_label
     app.jinja_env.globals["mail_state_label"] = mail_state_label
 
 
