@@ -11,10 +11,12 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from plenary import outbox
 from plenary.i18n import LANGUAGES, babel_locale, format_deadline
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+NAMED = re.compile(r"%\(\w+\)[sd]")
 
 
 def catalog(language: str):
@@ -44,7 +46,9 @@ def test_every_message_is_translated_with_the_same_placeholders(language):
             # A plural form may say its number in words ("دعوتان", two invitations).
             if isinstance(message.id, tuple) and found | {"%(num)d"} == expected | {"%(num)d"}:
                 continue
-            if found != expected:
+            # A translation may leave a named value out ("Madame, Monsieur," for "Dear
+            # %(name)s,"): %-formatting with a dict ignores unused keys. It may not add one.
+            if found - expected or (expected - found) - set(NAMED.findall(ids[-1])):
                 problems.append(f"placeholders differ: {ids[0]!r} -> {string!r}")
     assert problems == []
 
@@ -144,3 +148,13 @@ def test_a_programme_item_s_day_reads_as_the_language_writes_it(app, language, e
             at=datetime(2026, 7, 7, 8, 0, tzinfo=UTC), event=event
         )
     assert rendered == expected
+
+
+def test_a_french_account_email_greets_as_french_official_letters_do(app):
+    user = SimpleNamespace(full_name="Jeanne Dupont", email="j.dupont@example.org")
+    with app.test_request_context():
+        email = outbox.render_email(
+            "core/account_link", "fr", user=user, url="https://example.org/x", hours=48
+        )
+    assert email.text.startswith("Madame, Monsieur,\n")
+    assert "Bonjour" not in email.text and "Bonjour" not in (email.html or "")
