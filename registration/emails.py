@@ -41,7 +41,7 @@ def _event_values(event: Event, language: str) -> dict:
         "event": event,
         "event_title": event.title_in(language),
         "event_dates": long_date_range(event.starts_on, event.ends_on, language),
-        "event_place": ", ".join(part for part in (event.venue, event.city) if part),
+        "event_place": event.place_in(language),
         "inquiry_email": event.inquiry_email,
     }
 
