@@ -441,3 +441,8 @@ def test_the_venue_and_city_are_given_per_language_with_the_first_as_fallback(st
     assert _event_values(dialogue, "fr")["event_place"] == "Palexpo, Genève"
     form = staff.get(edit_page(dialogue)).get_data(as_text=True)
     assert 'name="texts_fr-city"' in form and 'value="Genève"' in form
+
+
+def test_the_list_of_events_gives_deadlines_as_chinese_writes_them(staff, dialogue):
+    page = staff.get(f"{EVENTS}?lang=zh").get_data(as_text=True)
+    assert "2026年6月26日23:59（中欧夏令时间）" in page
