@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from plenary.countries import REGIONS, region_label
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 
@@ -35,13 +36,7 @@ def kind_choices() -> list[SelectChoice]:
     ]
 
 
-REGION_CHOICES = [
-    SelectChoice("africa", _l("Africa")),
-    SelectChoice("americas", _l("Americas")),
-    SelectChoice("asia", _l("Asia")),
-    SelectChoice("europe", _l("Europe")),
-    SelectChoice("oceania", _l("Oceania")),
-]
+REGION_CHOICES = [SelectChoice(region, region_label(region)) for region in REGIONS]
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 

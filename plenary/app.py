@@ -10,11 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import (
-    format_date,
     format_datetime,
     format_interval,
-    format_time,
-    get_timezone_name,
 )
 from flask import Flask, render_template, request
 from flask_babel import get_locale
@@ -24,9 +21,16 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, inputs, logs, requestlog
+from . import config, countries, i18n, inputs, logs, requestlog
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .i18n import LANGUAGES, current_language, pick, select_locale, text_direction
+from .i18n import (
+    LANGUAGES,
+    current_language,
+    format_deadline,
+    pick,
+    select_locale,
+    text_direction,
+)
 
 ROOT = config.RESOURCES
 
@@ -164,6 +168,8 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["event_time"] = event_time
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.filters["event_datetime"] = event_datetime
+    app.jinja_env.filters["programme_time"] = programme_time
+    app.jinja_env.filters["region_label"] = countries.region_label
     app.jinja_env.globals["mail_state_label"] = mail_state_label
 
 
@@ -174,13 +180,12 @@ def event_time(value: datetime, event: Any, format: str = "medium") -> str:
 
 def event_datetime(value: datetime, event: Any) -> str:
     """A deadline in the event's time zone, named: '26 June 2026, 23:59 (Central European …)'."""
-    zone = ZoneInfo(event.timezone)
-    local = value.astimezone(zone)
-    locale = get_locale()
-    return (
-        f"{format_date(local, 'long', locale=locale)}, {format_time(local, 'HH:mm', locale=locale)}"
-        f" ({get_timezone_name(local, locale=locale)})"
-    )
+    return format_deadline(value, event.timezone, current_language())
+
+
+def programme_time(value: datetime, event: Any) -> str:
+    """When a programme item starts, its weekday named: 'Tuesday 7 July, 10:00'."""
+    return i18n.programme_time(value, event.timezone, current_language())
 
 
 def date_range(start: date, end: date) -> str:

@@ -10,17 +10,21 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 import pycountry
+from flask_babel import LazyString
+
+from .i18n import lazy_gettext as _l
 
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
 
 REGIONS: tuple[str, ...] = ("africa", "americas", "asia", "europe", "oceania")
 
-_REGION_LABELS: dict[str, str] = {
-    "africa": "Africa",
-    "americas": "Americas",
-    "asia": "Asia",
-    "europe": "Europe",
-    "oceania": "Oceania",
+# Lazy: each form, page and filter shows the region in the reader's language.
+_REGION_LABELS: dict[str, LazyString] = {
+    "africa": _l("Africa"),
+    "americas": _l("Americas"),
+    "asia": _l("Asia"),
+    "europe": _l("Europe"),
+    "oceania": _l("Oceania"),
 }
 
 # pycountry ships its translations under POSIX locale names; Chinese must be the
@@ -336,6 +340,6 @@ def member_states() -> list[MemberState]:
     return sorted(states, key=lambda state: state.code)
 
 
-def region_label(region: str) -> str:
-    """Return the English label of a region key, raising KeyError for an unknown key."""
+def region_label(region: str) -> LazyString:
+    """The label of a region key in the reader's language; KeyError for an unknown key."""
     return _REGION_LABELS[region]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, get_timezone_name
 from flask import has_request_context, request, session
 from flask_babel import LazyString, get_locale, gettext
 from markupsafe import Markup, escape
@@ -26,6 +29,43 @@ _LOCALES = {"en": "en_GB"}
 def babel_locale(language: str) -> str:
     """The Babel locale that formats dates and numbers for one of the six languages."""
     return _LOCALES.get(language, language)
+
+
+def format_deadline(moment: datetime, timezone: str, language: str) -> str:
+    """A deadline in the event's time zone and the language, with the zone named.
+
+    '26 June 2026, 23:59 (Central European Summer Time)'; in Arabic
+    '26 يونيو 2026، الساعة 23:59 (…)'; in Chinese '2026年6月26日23:59（中欧夏令时间）'.
+    """
+    locale = babel_locale(language)
+    local = moment.astimezone(ZoneInfo(timezone))
+    day = format_date(local, "long", locale=locale)
+    zone = get_timezone_name(local, locale=locale)
+    if language == "zh":
+        return f"{day}{local:%H:%M}（{zone}）"
+    if language == "ar":
+        return f"{day}، الساعة {local:%H:%M} ({zone})"
+    return f"{day}, {local:%H:%M} ({zone})"
+
+
+# A programme's day, weekday named in full, as each language writes it:
+# "Tuesday 7 July", "mardi 7 juillet", "7月7日星期二", "الثلاثاء، 7 يوليو".
+_PROGRAMME_DAYS = {
+    "ar": "EEEE، d MMMM",
+    "zh": "M月d日EEEE",
+    "en": "EEEE d MMMM",
+    "fr": "EEEE d MMMM",
+    "ru": "EEEE, d MMMM",
+    "es": "EEEE, d 'de' MMMM",
+}
+_PROGRAMME_SEPARATORS = {"ar": "، ", "zh": " "}
+
+
+def programme_time(moment: datetime, timezone: str, language: str) -> str:
+    """When a programme item starts: '7月7日星期二 10:00', 'mardi 7 juillet, 10:00'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    day = format_date(local, _PROGRAMME_DAYS[language], locale=babel_locale(language))
+    return f"{day}{_PROGRAMME_SEPARATORS.get(language, ', ')}{local:%H:%M}"
 
 
 def select_locale() -> str:

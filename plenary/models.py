@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .extensions import db
-from .i18n import pick
+from .i18n import current_language, pick
 
 
 def utcnow() -> datetime:
@@ -149,6 +149,10 @@ class Event(db.Model):
     description: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     venue: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
+    # The venue and city in the other languages, where they are written otherwise:
+    # {"fr": "Genève", "zh": "日内瓦"}. venue and city above are the fallback.
+    venues: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    cities: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     country_code: Mapped[str] = mapped_column(String(2), default="")
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
@@ -181,6 +185,16 @@ class Event(db.Model):
 
     def description_in(self, language: str | None = None) -> str:
         return pick(self.description, language)
+
+    def venue_in(self, language: str | None = None) -> str:
+        return (self.venues or {}).get(language or current_language()) or self.venue
+
+    def city_in(self, language: str | None = None) -> str:
+        return (self.cities or {}).get(language or current_language()) or self.city
+
+    def place_in(self, language: str | None = None) -> str:
+        """'Palexpo, Genève': the venue and city in the language, else as first written."""
+        return ", ".join(part for part in (self.venue_in(language), self.city_in(language)) if part)
 
 
 class SessionKind(enum.StrEnum):

@@ -62,7 +62,7 @@ def event_calendar(
     wanted = sorted(set(days)) if days else event_days(event)
     wanted = [day for day in wanted if event.starts_on <= day <= event.ends_on] or event_days(event)
     title = event.title_in(language)
-    location = ", ".join(part for part in (event.venue, event.city) if part)
+    location = event.place_in(language)
     calendar = Calendar()
     calendar.add("prodid", "-//Plenary//Registration//EN")
     calendar.add("version", "2.0")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_name
 from flask_babel import force_locale
 
 from plenary import outbox
-from plenary.i18n import DEFAULT_LANGUAGE, LANGUAGES, babel_locale
+from plenary.i18n import DEFAULT_LANGUAGE, LANGUAGES, babel_locale, format_deadline
 from plenary.models import Event, EventSession, OutboxMessage
 
 from .badges import PNG_MIMETYPE, badge_qr_filename, badge_qr_png
@@ -41,7 +41,7 @@ def _event_values(event: Event, language: str) -> dict:
         "event": event,
         "event_title": event.title_in(language),
         "event_dates": long_date_range(event.starts_on, event.ends_on, language),
-        "event_place": ", ".join(part for part in (event.venue, event.city) if part),
+        "event_place": event.place_in(language),
         "inquiry_email": event.inquiry_email,
     }
 
@@ -49,16 +49,6 @@ def _event_values(event: Event, language: str) -> dict:
 def format_days(days: Iterable[date], language: str) -> str:
     """'6 July 2026, 7 July 2026' in the language."""
     return ", ".join(format_date(day, "long", locale=babel_locale(language)) for day in days)
-
-
-def format_deadline(moment: datetime, event: Event, language: str) -> str:
-    """A deadline in the event's time zone, in the language, with the zone named."""
-    locale = babel_locale(language)
-    local = moment.astimezone(ZoneInfo(event.timezone))
-    return (
-        f"{format_date(local, 'long', locale=locale)}, {local:%H:%M} "
-        f"({get_timezone_name(local, locale=locale)})"
-    )
 
 
 def _send(
@@ -207,7 +197,7 @@ def send_incomplete_reminder(
     """To the focal point: what the delegation still lacks, and the deadline."""
     language = language_of(language)
     closes_at = (
-        format_deadline(event.registration_closes_at, event, language)
+        format_deadline(event.registration_closes_at, event.timezone, language)
         if event.registration_closes_at
         else ""
     )

@@ -7,7 +7,7 @@ entry and leave the commit to their caller.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,6 +90,8 @@ class EventDetails:
     inquiry_email: str
     contributions_email: str
     published: bool
+    venues: dict[str, str] = field(default_factory=dict)
+    cities: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

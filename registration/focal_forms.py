@@ -220,8 +220,7 @@ class DelegateForm(FlaskForm):
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.days.choices = [
-            SelectChoice(day.isoformat(), format_date(day, "EEEE d MMMM y"))
-            for day in event_days(event)
+            SelectChoice(day.isoformat(), format_date(day, "full")) for day in event_days(event)
         ]
         self._event = event
 

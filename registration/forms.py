@@ -130,6 +130,8 @@ class EventTextsForm(Form):
 
     title = StringField(_l("Title of the event"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    venue = StringField(_l("Venue"), validators=[Length(max=200)])
+    city = StringField(_l("City"), validators=[Length(max=100)])
 
 
 class EventForm(FlaskForm):
@@ -230,6 +232,8 @@ class EventForm(FlaskForm):
             inquiry_email=self.inquiry_email.data or "",
             contributions_email=self.contributions_email.data or "",
             published=bool(self.published.data),
+            venues=_per_language(self, "venue"),
+            cities=_per_language(self, "city"),
         )
 
 
@@ -258,7 +262,14 @@ def event_form(event: Event) -> EventForm:
             "inquiry_email": event.inquiry_email,
             "contributions_email": event.contributions_email,
             "published": event.published,
-            **_texts_data({"title": event.title, "description": event.description}),
+            **_texts_data(
+                {
+                    "title": event.title,
+                    "description": event.description,
+                    "venue": event.venues or {},
+                    "city": event.cities or {},
+                }
+            ),
         }
     )
 

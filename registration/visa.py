@@ -75,7 +75,7 @@ def _section(facts: VisaLetterFacts, language: str) -> dict:
 
     country = name_in(facts.country_names)
     dates = long_date_range(event.starts_on, event.ends_on, language)
-    venue = ", ".join(part for part in (event.venue, event.city) if part)
+    venue = event.place_in(language)
     person = " ".join(part for part in (facts.honorific, facts.full_name) if part)
     function = ", ".join(part for part in (facts.function, facts.institution) if part)
     values = {

@@ -278,3 +278,23 @@ def test_member_states_are_cached() -> None:
 
 def test_member_state_is_hashable() -> None:
     assert len(set(member_states())) == 193
+
+
+@pytest.mark.parametrize(
+    ("language", "europe"),
+    [("fr", "Europe"), ("es", "Europa"), ("ru", "Европа"), ("ar", "أوروبا"), ("zh", "欧洲")],
+)
+def test_region_names_on_the_circular_form_are_in_the_reader_s_language(
+    app, language, europe
+) -> None:
+    from flask_babel import force_locale
+
+    from plenary.i18n import babel_locale
+    from plenary.invitations.forms import CircularForm
+
+    with app.test_request_context(), force_locale(babel_locale(language)):
+        form = CircularForm(meta={"csrf": False})
+        labels = [str(choice.label) for choice in form.audience_regions.choices]
+        assert region_label("europe") == europe
+    assert labels[3] == europe
+    assert "Africa" not in labels and "Oceania" not in labels

@@ -423,3 +423,26 @@ def test_staff_remove_a_linked_event(staff, dialogue):
     assert db.session.scalar(db.select(db.func.count(LinkedEvent.id))) == 0
     assert "AI for Good Global Summit 2026" not in staff.get("/").get_data(as_text=True)
     assert "event.linked_event_delete" in audit_actions()
+
+
+def test_the_venue_and_city_are_given_per_language_with_the_first_as_fallback(staff, dialogue):
+    from plenary.registration.emails import _event_values
+
+    fields = event_fields(
+        dialogue, venue="Palexpo", city="Geneva", **{"texts_fr-city": "Genève",
+        "texts_zh-city": "日内瓦", "texts_zh-venue": "日内瓦巴莱斯博览中心"}
+    )  # fmt: skip
+    assert submit(staff, edit_page(dialogue), **fields).status_code == 302
+    db.session.refresh(dialogue)
+    assert dialogue.cities == {"fr": "Genève", "zh": "日内瓦"}
+    assert dialogue.place_in("fr") == "Palexpo, Genève"
+    assert dialogue.place_in("zh") == "日内瓦巴莱斯博览中心, 日内瓦"
+    assert dialogue.place_in("es") == "Palexpo, Geneva"
+    assert _event_values(dialogue, "fr")["event_place"] == "Palexpo, Genève"
+    form = staff.get(edit_page(dialogue)).get_data(as_text=True)
+    assert 'name="texts_fr-city"' in form and 'value="Genève"' in form
+
+
+def test_the_list_of_events_gives_deadlines_as_chinese_writes_them(staff, dialogue):
+    page = staff.get(f"{EVENTS}?lang=zh").get_data(as_text=True)
+    assert "2026年6月26日23:59（中欧夏令时间）" in page
