@@ -73,6 +73,20 @@ def _to_focal_point(delegation: Delegation, *, link: bool = True) -> dict | None
     return envelope
 
 
+def _to_delegate(delegate: Delegate) -> dict:
+    """How to write to a delegate: their address, language, name and State."""
+    delegation = delegate.delegation
+    language = emails.language_of(delegate.language)
+    return {
+        "event": delegation.event,
+        "language": language,
+        "recipients": [delegate.email],
+        "recipient_name": delegate.display_name,
+        "party": delegation.party_name(language),
+        "subject_ref": f"delegate:{delegate.id}",
+    }
+
+
 def _days(delegate: Delegate) -> list[date]:
     days = []
     for value in delegate.days or []:
@@ -89,18 +103,12 @@ def attendance_label(delegate: Delegate, language: str) -> str:
 
 def send_confirmation(delegate: Delegate) -> OutboxMessage:
     """The approved delegate's confirmation: badge number, QR code, calendar, visa letter."""
-    delegation = delegate.delegation
-    language = emails.language_of(delegate.language)
+    envelope = _to_delegate(delegate)
     return emails.send_confirmation(
-        event=delegation.event,
-        language=language,
-        recipients=[delegate.email],
-        recipient_name=delegate.display_name,
-        party=delegation.party_name(language),
+        **envelope,
         badge_number=delegate.badge_number,
         days=_days(delegate),
-        attendance=attendance_label(delegate, language),
-        subject_ref=f"delegate:{delegate.id}",
+        attendance=attendance_label(delegate, envelope["language"]),
         visa_letter_arguments={"delegate_id": delegate.id}
         if delegate.visa_letter_needed and delegate.attendance == Attendance.IN_PERSON
         else None,
@@ -109,18 +117,13 @@ def send_confirmation(delegate: Delegate) -> OutboxMessage:
 
 def send_delegate_rejection(delegate: Delegate) -> OutboxMessage:
     """To the delegate, copied to the focal point: the registration is refused, and why."""
-    delegation = delegate.delegation
-    language = emails.language_of(delegate.language)
-    recipients = [delegate.email, *focal_point_recipients(delegation)]
+    envelope = _to_delegate(delegate)
+    copied = [delegate.email, *focal_point_recipients(delegate.delegation)]
+    envelope["recipients"] = list(dict.fromkeys(copied))
     return emails.send_rejection(
-        event=delegation.event,
-        language=language,
-        recipients=list(dict.fromkeys(recipients)),
-        recipient_name=delegate.display_name,
-        party=delegation.party_name(language),
+        **envelope,
         reason=delegate.decision_reason,
         person=delegate.display_name,
-        subject_ref=f"delegate:{delegate.id}",
     )
 
 
@@ -199,15 +202,8 @@ def send_delegation_cancellation(delegation: Delegation):
 
 def send_delegate_cancellation(delegate: Delegate) -> OutboxMessage:
     """To the person: their registration is cancelled."""
-    delegation = delegate.delegation
-    language = emails.language_of(delegate.language)
     return emails.send_cancellation(
-        event=delegation.event,
-        language=language,
-        recipients=[delegate.email],
-        recipient_name=delegate.display_name,
-        party=delegation.party_name(language),
-        subject_ref=f"delegate:{delegate.id}",
+        **_to_delegate(delegate),
         whole_delegation=False,
         reason=delegate.decision_reason,
     )
@@ -215,15 +211,8 @@ def send_delegate_cancellation(delegate: Delegate) -> OutboxMessage:
 
 def send_self_registration_decision(delegate: Delegate, accepted: bool, reason: str = ""):
     """To a national: the focal point's decision on their self-registration."""
-    delegation = delegate.delegation
-    language = emails.language_of(delegate.language)
     return emails.send_self_registration_decision(
-        event=delegation.event,
-        language=language,
-        recipients=[delegate.email],
-        recipient_name=delegate.display_name,
-        party=delegation.party_name(language),
-        subject_ref=f"delegate:{delegate.id}",
+        **_to_delegate(delegate),
         accepted=accepted,
         reason=reason,
     )
