@@ -8,10 +8,12 @@ import sys
 
 from plenary import create_app
 from plenary.config import StartupError
+from plenary.warmup import warm
 
 try:
     app = create_app()
 except StartupError as error:
     sys.exit(f"plenary: {error}")
+warm(app)  # in gunicorn's master, before it forks the workers (--preload)
 
 celery = app.extensions["celery"]
