@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import Request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from plenary.extensions import db
 from plenary.invitations.models import Addressee, Circular, Invitation
@@ -124,7 +125,7 @@ def open_link(token: str) -> FocalPoint:
         raise LinkRefused(LinkProblem.PREVIEW)
     if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
         raise LinkRefused(LinkProblem.INVALID)
-    invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id < 2**31 else None
+    invitation = _invitation(invitation_id) if 0 < invitation_id < 2**31 else None
     if invitation is None:
         raise LinkRefused(LinkProblem.INVALID)
     if invitation.withdrawn_at is not None:
@@ -145,6 +146,28 @@ def open_link(token: str) -> FocalPoint:
     if not event.published:
         raise LinkRefused(LinkProblem.UNPUBLISHED)
     return FocalPoint(invitation=invitation, addressee=addressee, event=event, token=token)
+
+
+def _invitation(invitation_id: int) -> Invitation | None:
+    """The invitation and all that its pages show (addressee, State, circular, event): one query."""
+    return db.session.get(
+        Invitation,
+        invitation_id,
+        options=(
+            joinedload(Invitation.addressee).joinedload(Addressee.country),
+            joinedload(Invitation.addressee).joinedload(Addressee.organisation),
+            # Not the letter's own texts in six languages: the pages show only its contact.
+            joinedload(Invitation.circular)
+            .load_only(
+                Circular.event_id,
+                Circular.reference,
+                Circular.contact_name,
+                Circular.contact_names,
+                Circular.contact_email,
+            )
+            .joinedload(Circular.event),
+        ),
+    )
 
 
 def is_person_opening(request: Request) -> bool:

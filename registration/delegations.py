@@ -77,7 +77,8 @@ def find_delegation(
         query = query.where(Delegation.country_id == country_id)
     else:
         query = query.where(Delegation.organisation_id == organisation_id)
-    return db.session.scalar(query)
+    # unique(): the options may join collections, one row per member.
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def ensure_delegation(
@@ -450,16 +451,23 @@ class DelegateDetails:
 
 
 def _reserve_place(delegation: Delegation) -> None:
-    """Count one more delegate, unless the event's limit is reached (atomic, under concurrency)."""
+    """Count one more delegate, unless the event's limit is reached (atomic, under concurrency).
+
+    The same statement moves the delegation's version on, as `_touch` would.
+    """
     limit = delegation.event.max_delegation_size
     statement = update(Delegation).where(Delegation.id == delegation.id)
     if limit is not None:
         statement = statement.where(Delegation.delegate_count < limit)
     result = db.session.execute(
-        statement.values(delegate_count=Delegation.delegate_count + 1),
+        statement.values(
+            delegate_count=Delegation.delegate_count + 1,
+            version=Delegation.version + 1,
+            updated_at=utcnow(),
+        ),
         execution_options={"synchronize_session": False},
     )
-    db.session.expire(delegation, ["delegate_count"])
+    db.session.expire(delegation, ["delegate_count", "version", "updated_at"])
     if result.rowcount != 1:
         raise DelegationFull()
 
@@ -531,7 +539,6 @@ def add_delegate(
     )
     db.session.add(delegate)
     _flush_guarded(delegate)
-    _touch(delegation)
     record_change(delegation, "delegate.add", {"name": [None, delegate.full_name]},
                   actor=actor, user=user, delegate=delegate)  # fmt: skip
     audit.record("delegate.add", delegate, user=user, actor=actor, delegation=delegation.id)
@@ -675,7 +682,6 @@ def accept_self_registration(delegate: Delegate, *, actor: str, user: User | Non
     delegate.state = DelegateState.PENDING
     delegate.accepted_at = utcnow()
     delegate.decided_by = actor[:200]
-    _touch(delegation)
     record_change(delegation, "delegate.add", {"name": [None, delegate.full_name]},
                   actor=actor, user=user, delegate=delegate)  # fmt: skip
     audit.record("delegate.accept", delegate, user=user, actor=actor)

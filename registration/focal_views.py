@@ -49,7 +49,8 @@ def _delegation(focal: FocalPoint) -> Delegation | None:
     return delegations.find_delegation(
         focal.event.id, focal.country_id, focal.organisation_id,
         options=(
-            selectinload(Delegation.delegates).selectinload(Delegate.side_event_places),
+            # A delegation is a few people: joined to it, they cost no statement of their own.
+            joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
             selectinload(Delegation.changes).joinedload(DelegationChange.delegate),
             joinedload(Delegation.note_verbale),
         ),
@@ -120,36 +121,38 @@ def _back(focal: FocalPoint, endpoint: str = "registration.delegation_answer"):
 @focal_point_page
 def delegation_answer(focal: FocalPoint):
     """The focal point's page: the State's answer (intent), and where the registration stands."""
-    delegation = _delegation(focal)
-    status = 200
     if request.method == "GET":
-        _remember_opening(focal)
+        delegation = _delegation(focal)
         form = IntentForm.of(delegation)
-    else:
-        status = 400
-        form = IntentForm()
-        if form.validate_on_submit():
-            try:
-                delegation = _ensure(focal)
-                delegations.record_intent(
-                    delegation, form.intent(), actor=focal.actor,
-                    version=form.expected_version(), addressee_id=focal.addressee.id,
-                )  # fmt: skip
-            except StaleAnswer as error:
-                _refused(error)
-                delegation = _delegation(focal)
-                form = IntentForm.of(delegation)
-                status = 409
-            except RegistrationError as error:
-                _refused(error, form)
-            else:
-                db.session.commit()
-                flash(_("Thank you. The Secretariat has received your answer."), "success")
-                if delegation.participates and delegation.state == DelegationState.DRAFT:
-                    return _back(focal, "registration.delegation_composition")
-                return _back(focal)
+        page = render_template("registration/delegation_answer.html", form=form,
+                               **_context(focal, delegation))  # fmt: skip
+        # Once the page is rendered: counting the opening commits, which expires what it shows.
+        _remember_opening(focal)
+        return page
+    status = 400
+    form = IntentForm()
+    if form.validate_on_submit():
+        try:
+            delegation = _ensure(focal)
+            delegations.record_intent(
+                delegation, form.intent(), actor=focal.actor,
+                version=form.expected_version(), addressee_id=focal.addressee.id,
+            )  # fmt: skip
+        except StaleAnswer as error:
+            _refused(error)
+            form = IntentForm.of(_delegation(focal))
+            status = 409
+        except RegistrationError as error:
+            _refused(error, form)
+        else:
+            composing = delegation.participates and delegation.state == DelegationState.DRAFT
+            db.session.commit()
+            flash(_("Thank you. The Secretariat has received your answer."), "success")
+            if composing:
+                return _back(focal, "registration.delegation_composition")
+            return _back(focal)
     page = render_template("registration/delegation_answer.html", form=form,
-                           **_context(focal, delegation))  # fmt: skip
+                           **_context(focal, _delegation(focal)))  # fmt: skip
     return page, status
 
 
@@ -174,9 +177,15 @@ def delegation_composition(focal: FocalPoint):
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
-    delegation = _delegation(focal)
+    # A post that saves needs the delegation alone; a page shown needs its members too.
+    posted = request.method == "POST"
+    delegation = (
+        delegations.find_delegation(focal.event.id, focal.country_id, focal.organisation_id)
+        if posted
+        else _delegation(focal)
+    )
     delegate = _delegate_of(delegation, delegate_id) if delegate_id is not None else None
-    if request.method == "POST":
+    if posted:
         form = DelegateForm(event=focal.event)
     elif delegate is not None:
         form = DelegateForm.of(delegate, focal.event)
@@ -185,7 +194,7 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
         form = DelegateForm(event=focal.event, data={"days": all_days})
     if form.validate_on_submit():
         try:
-            delegation = _ensure(focal)
+            delegation = delegation or _ensure(focal)
             if delegate is None:
                 delegate = delegations.add_delegate(delegation, form.details(), actor=focal.actor)
             else:
@@ -197,11 +206,13 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
             _refused(error, form)
             delegate = db.session.get(Delegate, delegate_id) if delegate_id else None
         else:
+            name = delegate.full_name  # read before the commit expires it
             db.session.commit()
-            flash(_("%(name)s is saved.", name=delegate.full_name), "success")
+            flash(_("%(name)s is saved.", name=name), "success")
             return _back(focal, "registration.delegation_composition")
+    shown = _delegation(focal) if posted else delegation
     page = render_template("registration/delegate_form.html", form=form, delegate=delegate,
-                           **_context(focal, delegation))  # fmt: skip
+                           **_context(focal, shown))  # fmt: skip
     return page, 400 if form.is_submitted() else 200
 
 

@@ -31,36 +31,28 @@ def _offices(delegation: Delegation) -> list:
     return sorted(offices, key=lambda invitation: invitation.addressee_id != answered)
 
 
-def focal_point_language(delegation: Delegation) -> str:
-    """The language of the office that answered for the State (else of its first office)."""
-    offices = _offices(delegation)
-    language = offices[0].language if offices else DEFAULT_LANGUAGE
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
-
-
-def focal_point_recipients(delegation: Delegation) -> list[str]:
+def focal_point_recipients(delegation: Delegation, offices: list | None = None) -> list[str]:
     """The focal point's address, else the addresses of the State's offices."""
     if delegation.focal_point_email:
         return [delegation.focal_point_email]
-    addresses = [address for office in _offices(delegation)
+    offices = _offices(delegation) if offices is None else offices
+    addresses = [address for office in offices
                  for address in office.addressee.recipients]  # fmt: skip
     return list(dict.fromkeys(addresses))
 
 
-def focal_point_url(delegation: Delegation) -> str:
-    """The focal point's personal link (that of the office that answered), else the site."""
-    offices = _offices(delegation)
-    if not offices:
-        return external_url("registration.event_home")
-    return access.focal_url(offices[0])
-
-
 def _to_focal_point(delegation: Delegation, *, link: bool = True) -> dict | None:
-    """Who writes to the focal point, and how: their addresses, language, name and State."""
-    recipients = focal_point_recipients(delegation)
+    """Who writes to the focal point, and how: their addresses, language, name and State.
+
+    In the language of the office that answered for the State (else of its first office),
+    with that office's personal link (else the site's).
+    """
+    offices = _offices(delegation)
+    recipients = focal_point_recipients(delegation, offices)
     if not recipients:
         return None
-    language = focal_point_language(delegation)
+    language = offices[0].language if offices else DEFAULT_LANGUAGE
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     envelope = {
         "event": delegation.event,
         "language": language,
@@ -69,7 +61,9 @@ def _to_focal_point(delegation: Delegation, *, link: bool = True) -> dict | None
         "party": delegation.party_name(language),
     }
     if link:
-        envelope["url"] = focal_point_url(delegation)
+        envelope["url"] = (
+            access.focal_url(offices[0]) if offices else external_url("registration.event_home")
+        )
     return envelope
 
 

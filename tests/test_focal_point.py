@@ -461,3 +461,53 @@ def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
         submit(client, link + "/delegates/new", **person_form(number))
     assert len(db.session.scalars(select(DelegationChange)).all()) == 5
     assert queries() == few
+
+
+def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
+    """The link, the State and its event come in one statement; a post that saves loads no
+    members it does not show. bench/registration_rush.py measures the same flow under load."""
+    from sqlalchemy import event as sql_event
+
+    _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
+    link = link_of(ministry)
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def sender(statement: str) -> bool:
+        """The outbox's sending, which runs inside the request only in tests (no broker)."""
+        touched = re.search(r"\b(?:FROM|UPDATE|INTO) outbox_\w+", statement)
+        return touched is not None and not statement.startswith("INSERT INTO outbox_message")
+
+    def measured(send) -> int:
+        statements.clear()
+        sql_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert send().status_code in (200, 302)
+        finally:
+            sql_event.remove(db.engine, "before_cursor_execute", count)
+        return len([statement for statement in statements if not sender(statement)])
+
+    opened = measured(lambda: client.get(link, headers=BROWSER))  # counted: one UPDATE more
+    reopened = measured(lambda: client.get(link, headers=BROWSER))
+    token = csrf_token(client, link)
+    answered = measured(lambda: client.post(link, data={"csrf_token": token, **INTENT}))
+    added = [
+        measured(lambda n=n: client.post(link + "/delegates/new", data={
+            "csrf_token": token, **person_form(n, role="head" if n == 1 else "member")}))
+        for n in range(1, 4)
+    ]  # fmt: skip
+    shown = measured(lambda: client.get(link + "/delegates"))
+    submitted = measured(lambda: client.post(link + "/submit", data={"csrf_token": token}))
+    assert db.session.scalar(select(Delegation.state)) == DelegationState.SUBMITTED
+    # invitation (with addressee, State, circular, event); delegation (with its members)
+    assert reopened == 2 and opened == 3 and shown == 3
+    # + the first answer creates the delegation, locks it, audits it, and writes to the
+    # other office (its invitation, its addressee, the email)
+    assert answered == 10
+    # + the email's uniqueness, the place (and version) taken, the person, the audit entry;
+    # the first, a head, also reads who heads the delegation
+    assert added[1:] == [6, 6] and added[0] == 7
+    # + the lock, the members, audit, state, the offices to write to, the outbox, the changes
+    assert submitted == 9
