@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from plenary import audit
 from plenary.extensions import db
@@ -119,14 +120,20 @@ def ensure_delegation(
     return find_delegation(event.id, country_id, organisation_id)
 
 
-def lock_delegation(delegation: Delegation) -> Delegation:
-    """Re-read the delegation under a row lock (PostgreSQL) for a change that counts or compares."""
-    return db.session.scalar(
+def lock_delegation(delegation: Delegation, *, with_members: bool = False) -> Delegation:
+    """Re-read the delegation under a row lock (PostgreSQL) for a change that counts or compares.
+
+    `with_members` reads its delegates in the same statement; only the delegation is locked.
+    """
+    query = (
         select(Delegation)
         .where(Delegation.id == delegation.id)
-        .with_for_update()
         .execution_options(populate_existing=True)
     )
+    if not with_members:
+        return db.session.scalar(query.with_for_update())
+    query = query.options(joinedload(Delegation.delegates)).with_for_update(of=Delegation)
+    return db.session.scalars(query).unique().one()
 
 
 def check_version(delegation: Delegation, version: int | None) -> None:
@@ -287,7 +294,7 @@ def attach_note_verbale(
 def submit_delegation(delegation: Delegation, *, actor: str, user: User | None = None) -> None:
     """The focal point sends the composition to the Secretariat for approval."""
     check_window(delegation.event, user)
-    delegation = lock_delegation(delegation)
+    delegation = lock_delegation(delegation, with_members=True)
     if delegation.state != DelegationState.DRAFT:
         raise NotAllowedNow()
     active = [d for d in delegation.delegates if d.state in COUNTED_DELEGATE_STATES]

@@ -44,17 +44,19 @@ def focal_point_page(view):
     return wrapper
 
 
-def _delegation(focal: FocalPoint) -> Delegation | None:
-    """The State's delegation with its members and changes, in a fixed number of queries."""
+def _delegation(focal: FocalPoint, *, changes: bool = False) -> Delegation | None:
+    """The State's delegation with its members (and its recorded changes, for the page that
+    lists them), in a fixed number of queries."""
+    options = [
+        # A delegation is a few people: joined to it, they cost no statement of their own.
+        joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
+        joinedload(Delegation.note_verbale),
+    ]
+    if changes:
+        options.append(selectinload(Delegation.changes).joinedload(DelegationChange.delegate))
     return delegations.find_delegation(
-        focal.event.id, focal.country_id, focal.organisation_id,
-        options=(
-            # A delegation is a few people: joined to it, they cost no statement of their own.
-            joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
-            selectinload(Delegation.changes).joinedload(DelegationChange.delegate),
-            joinedload(Delegation.note_verbale),
-        ),
-    )  # fmt: skip
+        focal.event.id, focal.country_id, focal.organisation_id, options=options
+    )
 
 
 def _ensure(focal: FocalPoint) -> Delegation:
@@ -162,7 +164,7 @@ def delegation_answer(focal: FocalPoint):
 @focal_point_page
 def delegation_composition(focal: FocalPoint):
     """The delegation's members, the note verbale, and the submission."""
-    delegation = _delegation(focal)
+    delegation = _delegation(focal, changes=True)
     return render_template(
         "registration/delegation_composition.html",
         note_form=NoteVerbaleForm(),

@@ -509,5 +509,6 @@ def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
     # + the email's uniqueness, the place (and version) taken, the person, the audit entry;
     # the first, a head, also reads who heads the delegation
     assert added[1:] == [6, 6] and added[0] == 7
-    # + the lock, the members, audit, state, the offices to write to, the outbox, the changes
-    assert submitted == 9
+    # + the lock (with the members), audit, state, the offices to write to, the email, and
+    # the changes it confirms
+    assert submitted == 8

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from plenary.extensions import db
-from plenary.registration.models import Delegate
+from plenary.registration.models import Delegate, Delegation, DelegationState
 from tests.conftest import submit
 from tests.registration_helpers import invited_state, open_event, side_event
 
@@ -54,3 +54,14 @@ def test_new_link_answer_and_waiting_list_emails_arrive_by_smtp(production_stack
     promoted = stack.smtp.wait_for(3, timeout=60)[2]
     assert promoted.recipients == ["person2@example.ee"]
     assert "A place has become free and it is yours" in body_of(promoted)
+
+    # A head joins and the delegation is submitted: on PostgreSQL the submission reads the
+    # delegation with its members under one lock; the acknowledgement lists all three.
+    submit(client, f"{link}/delegates/new", given_name="Given3", family_name="Family3",
+           email="person3@example.ee", role="head", days=day, attendance="in_person",
+           language="en")  # fmt: skip
+    submit(client, f"{link}/delegates", f"{link}/submit")
+    assert db.session.scalar(select(Delegation.state)) == DelegationState.SUBMITTED
+    acknowledgement = stack.smtp.wait_for(4, timeout=60)[3]
+    assert acknowledgement.recipients == ["kaja.tamm@example.ee"]
+    assert all(f"Family{number}" in body_of(acknowledgement) for number in (1, 2, 3))
