@@ -81,56 +81,109 @@ def flow(link: str, day: str, tag: str) -> list[tuple[str, str, dict[str, str]]]
     return steps
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand a redirect back: the client follows it itself, as a request timed on its own."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(opener, url: str, form: dict[str, str] | None) -> tuple[int, str, str]:
+    """One request: its status, body and Location."""
+    data = urllib.parse.urlencode(form, doseq=True).encode() if form else None
+    request = urllib.request.Request(url, data=data, headers=BROWSER)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read().decode(), ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers.get("Location", "")
+
+
 def run_client(base: str, link: str, day: str, tag: str, timings: dict, errors: list) -> None:
+    """One focal point's flow, as a browser goes through it: each form post, then its page."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener.add_handler(NoRedirect())
+    # Given to build_opener, NoRedirect replaces urllib's own redirect handler; added beside
+    # it, urllib's would follow first and a post's time would include the page after it.
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     token = ""
     for name, path, form in flow(link, day, tag):
-        data = None
-        if form:
-            data = urllib.parse.urlencode({"csrf_token": token, **form}, doseq=True).encode()
-        request = urllib.request.Request(base + path, data=data, headers=BROWSER)
         started = time.perf_counter()
-        try:
-            with opener.open(request, timeout=60) as response:
-                body = response.read().decode()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            body, status = error.read().decode(), error.code
+        status, body, location = fetch(opener, base + path, form and {"csrf_token": token, **form})
         timings.setdefault(name, []).append(time.perf_counter() - started)
+        if status in (302, 303) and location:
+            started = time.perf_counter()
+            status, body, _ = fetch(opener, urllib.parse.urljoin(base + path, location), None)
+            timings.setdefault(f"{name}: the page after it", []).append(
+                time.perf_counter() - started
+            )
         if status >= 400:
             errors.append(f"{name}: {status}")
         if match := CSRF.search(body):
             token = match.group(1)
 
 
+def postgres_pid(postgres) -> int:
+    """The postmaster of the throw-away cluster (its backends are its children)."""
+    return int((postgres.data_directory / "postmaster.pid").read_text().split()[0])
+
+
+def rush(base: str, links: list[str], day: str, tag: str, timings=None, errors=None) -> None:
+    """Each link's focal point goes through the flow, all at once, one thread each."""
+    timings = {} if timings is None else timings
+    errors = [] if errors is None else errors
+    threads = [
+        threading.Thread(target=run_client, args=(base, link, day, f"{tag}{n}", timings, errors))
+        for n, link in enumerate(links)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+
+
 def count_statements(app, link: str, day: str) -> dict[str, int]:
-    """The SQL statements of each request of the flow, in-process on the same database."""
+    """The SQL statements of each request of the flow (the most of its repeats), in-process."""
     client = app.test_client()
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
-    counts = {}
+    counts: dict[str, int] = {}
+
+    def count(name: str, path: str, form: dict[str, str] | None):
+        statements.clear()
+        if form:
+            response = client.post(path, data=form, headers=BROWSER)
+        else:
+            response = client.get(path, headers=BROWSER)
+        counts[name] = max(counts.get(name, 0), len(statements))
+        return response
+
     token = ""
     try:
         for name, path, form in flow(link, day, "count"):
-            statements.clear()
-            if form:
-                response = client.post(path, data={"csrf_token": token, **form}, headers=BROWSER)
-            else:
-                response = client.get(path, headers=BROWSER)
-            counts.setdefault(name, len(statements))
+            response = count(name, path, form and {"csrf_token": token, **form})
+            if response.status_code in (302, 303):
+                response = count(f"{name}: the page after it", response.location, None)
             if match := CSRF.search(response.get_data(as_text=True)):
                 token = match.group(1)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     return counts
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) of a process and its living children, in seconds."""
+    total, pids = 0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -141,6 +194,11 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--warm-up", type=int, default=0, metavar="STATES",
+        help="other States that go through the flow first, unmeasured, as on a server that "
+        "has been up for a while (default: none, a cold server)",
+    )  # fmt: skip
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="plenary-rush-"))
     postgres = servers.start_postgres()
@@ -152,7 +210,7 @@ def main() -> None:
         app.test_client_class = RequestClient
         with app.app_context():
             upgrade()
-            links = seed(options.clients + 1)
+            links = seed(options.clients + options.warm_up + 1)
             from plenary.registration.models import Delegation  # noqa: F401  (the app is loaded)
 
             day = db.session.execute(db.text("SELECT starts_on FROM event")).scalar().isoformat()
@@ -166,37 +224,40 @@ def main() -> None:
             try:
                 servers.wait_until(lambda: servers._port_open(port), 60, "gunicorn")
                 base = f"http://127.0.0.1:{port}"
+                rush(base, links[options.clients : options.clients + options.warm_up], day, "w")
                 timings: dict[str, list[float]] = {}
                 errors: list[str] = []
-                threads = [
-                    threading.Thread(target=run_client,
-                                     args=(base, link, day, f"s{n}", timings, errors))
-                    for n, link in enumerate(links[: options.clients])
-                ]  # fmt: skip
+                postmaster = postgres_pid(postgres)
+                cpu_before = (cpu_seconds(web.pid), cpu_seconds(postmaster), time.process_time())
                 started = time.perf_counter()
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(300)
+                rush(base, links[: options.clients], day, "s", timings, errors)
                 elapsed = time.perf_counter() - started
+                cpu_after = (cpu_seconds(web.pid), cpu_seconds(postmaster), time.process_time())
+                cpu = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
                 memory = peak_memory_kib(web.pid)
             finally:
                 web.terminate()
                 web.wait(20)
+            # The measured States only, not those of the warm-up.
             submitted = db.session.execute(
                 db.text("SELECT count(*) FROM delegation WHERE state = 'submitted'")
-            ).scalar()
+            ).scalar() - options.warm_up
             counts = count_statements(app, links[-1], day)
             db.session.remove()
             db.engine.dispose()
         submits = timings.get("submit", [])
-        print(f"{options.clients} concurrent focal points against gunicorn (Procfile, 3 workers)")
+        print(f"{options.clients} concurrent focal points against gunicorn (Procfile, 3 workers), "
+              f"after {options.warm_up} others (warm-up)")  # fmt: skip
         rate = submitted / elapsed
         print(f"{submitted} delegations submitted in {elapsed:.1f} s: "
               f"{rate:.2f} registrations per second; errors: {errors or 'none'}")  # fmt: skip
         print(f"submit: p50 {percentile(submits, .5) * 1000:.0f} ms, "
               f"p95 {percentile(submits, .95) * 1000:.0f} ms, "
               f"p99 {percentile(submits, .99) * 1000:.0f} ms")  # fmt: skip
+        requests = sum(len(values) for values in timings.values())
+        print(f"CPU per request ({requests} requests): gunicorn {cpu[0] / requests * 1000:.1f} ms, "
+              f"PostgreSQL {cpu[1] / requests * 1000:.1f} ms, "
+              f"the clients {cpu[2] / requests * 1000:.1f} ms")  # fmt: skip
         print(f"gunicorn peak memory (master and workers): {memory / 1024:.0f} MiB\n")
         print("| request | SQL statements | median under load | p95 under load |")
         print("| --- | --- | --- | --- |")
