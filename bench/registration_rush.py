@@ -238,10 +238,10 @@ def main() -> None:
             finally:
                 web.terminate()
                 web.wait(20)
-            # The measured States only, not those of the warm-up.
-            submitted = db.session.execute(
+            everyone = db.session.execute(
                 db.text("SELECT count(*) FROM delegation WHERE state = 'submitted'")
-            ).scalar() - options.warm_up
+            ).scalar()
+            submitted = everyone - options.warm_up  # the measured States only
             counts = count_statements(app, links[-1], day)
             db.session.remove()
             db.engine.dispose()
