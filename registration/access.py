@@ -12,13 +12,15 @@ import enum
 from dataclasses import dataclass
 
 from flask import Request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from plenary.extensions import db
 from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.links import LinkExpired, LinkInvalid, make_token, personal_url, read_token
 from plenary.models import Event
+
+from .models import Delegate, Delegation
 
 # The purpose of the personal links that circulars carry (see invitations.notifications).
 INVITATION_LINK = "invitation"
@@ -63,6 +65,13 @@ class FocalPoint:
     addressee: Addressee
     event: Event
     token: str
+    # The State's delegation to the event with its members, read with the link; None until
+    # the State first answers.
+    delegation: Delegation | None = None
+
+    def fresh(self) -> bool:
+        """Whether what was read with the link still holds: no commit or rollback since."""
+        return not inspect(self.invitation).expired
 
     @property
     def country_id(self) -> int | None:
@@ -125,9 +134,10 @@ def open_link(token: str) -> FocalPoint:
         raise LinkRefused(LinkProblem.PREVIEW)
     if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
         raise LinkRefused(LinkProblem.INVALID)
-    invitation = _invitation(invitation_id) if 0 < invitation_id < 2**31 else None
-    if invitation is None:
+    found = _link_records(invitation_id) if 0 < invitation_id < 2**31 else None
+    if found is None:
         raise LinkRefused(LinkProblem.INVALID)
+    invitation, delegation = found
     if invitation.withdrawn_at is not None:
         raise LinkRefused(LinkProblem.WITHDRAWN)
     if payload.get("v", 1) != invitation.link_version:
@@ -145,19 +155,33 @@ def open_link(token: str) -> FocalPoint:
         raise LinkRefused(LinkProblem.INVALID)
     if not event.published:
         raise LinkRefused(LinkProblem.UNPUBLISHED)
-    return FocalPoint(invitation=invitation, addressee=addressee, event=event, token=token)
+    return FocalPoint(invitation=invitation, addressee=addressee, event=event, token=token,
+                      delegation=delegation)  # fmt: skip
 
 
-def _invitation(invitation_id: int) -> Invitation | None:
-    """The invitation and all that its pages show (addressee, State, circular, event): one query."""
-    return db.session.get(
-        Invitation,
-        invitation_id,
-        options=(
-            joinedload(Invitation.addressee).joinedload(Addressee.country),
-            joinedload(Invitation.addressee).joinedload(Addressee.organisation),
+def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | None:
+    """The invitation and all that its pages show, in one statement: its addressee, State or
+    organisation, circular and event, and the delegation they speak for, with its members.
+
+    The delegation is the one `delegations.find_delegation` finds for the addressee: the
+    State's when the addressee has a country, else the organisation's.
+    """
+    speaks_for = or_(
+        and_(Addressee.country_id.is_not(None), Delegation.country_id == Addressee.country_id),
+        and_(Addressee.country_id.is_(None),
+             Delegation.organisation_id == Addressee.organisation_id),
+    )  # fmt: skip
+    query = (
+        select(Invitation, Delegation)
+        .join(Invitation.addressee)
+        .join(Invitation.circular)
+        .outerjoin(Delegation, and_(Delegation.event_id == Circular.event_id, speaks_for))
+        .where(Invitation.id == invitation_id)
+        .options(
+            contains_eager(Invitation.addressee).joinedload(Addressee.country),
+            contains_eager(Invitation.addressee).joinedload(Addressee.organisation),
             # Not the letter's own texts in six languages: the pages show only its contact.
-            joinedload(Invitation.circular)
+            contains_eager(Invitation.circular)
             .load_only(
                 Circular.event_id,
                 Circular.reference,
@@ -166,8 +190,13 @@ def _invitation(invitation_id: int) -> Invitation | None:
                 Circular.contact_email,
             )
             .joinedload(Circular.event),
-        ),
+            # A delegation is a few people: joined, they cost no statement of their own.
+            joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
+            joinedload(Delegation.note_verbale),
+        )
     )
+    row = db.session.execute(query).unique().one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def is_person_opening(request: Request) -> bool:

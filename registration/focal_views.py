@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from plenary.auth import personal_link
 from plenary.extensions import db, limiter
@@ -19,7 +19,7 @@ from . import bp, delegations, files, side_events
 from .access import INVITATION_LINK, FocalPoint, LinkRefused, is_person_opening, open_link
 from .errors import RegistrationError, StaleAnswer
 from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm, event_days
-from .models import Delegate, Delegation, DelegationChange, DelegationState, SideEventPlace
+from .models import Delegate, Delegation, DelegationState, SideEventPlace
 
 FOCAL_LIMIT = "60 per minute"
 # How many links' openings a browser session remembers (reloads are not new openings).
@@ -46,21 +46,30 @@ def focal_point_page(view):
 
 def _delegation(focal: FocalPoint, *, changes: bool = False) -> Delegation | None:
     """The State's delegation with its members (and its recorded changes, for the page that
-    lists them), in a fixed number of queries."""
-    options = [
-        # A delegation is a few people: joined to it, they cost no statement of their own.
-        joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
-        joinedload(Delegation.note_verbale),
-    ]
-    if changes:
-        options.append(selectinload(Delegation.changes).joinedload(DelegationChange.delegate))
-    return delegations.find_delegation(
-        focal.event.id, focal.country_id, focal.organisation_id, options=options
-    )
+    lists them), in a fixed number of queries: none more while the one read with the link
+    is fresh."""
+    delegation = focal.delegation
+    if not focal.fresh():
+        delegation = delegations.find_delegation(
+            focal.event.id, focal.country_id, focal.organisation_id,
+            options=(
+                joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
+                joinedload(Delegation.note_verbale),
+            ),
+        )  # fmt: skip
+    if delegation is not None and changes:
+        # Read here, not by the template: one statement, and each change's delegate is one
+        # of the members already read.
+        _ = delegation.changes
+    return delegation
 
 
 def _ensure(focal: FocalPoint) -> Delegation:
-    return delegations.ensure_delegation(focal.event, focal.country_id, focal.organisation_id)
+    if focal.delegation is None or not focal.fresh():
+        focal.delegation = delegations.ensure_delegation(
+            focal.event, focal.country_id, focal.organisation_id
+        )
+    return focal.delegation
 
 
 def _delegate_of(delegation: Delegation | None, delegate_id: int) -> Delegate:
@@ -179,13 +188,8 @@ def delegation_composition(focal: FocalPoint):
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
-    # A post that saves needs the delegation alone; a page shown needs its members too.
     posted = request.method == "POST"
-    delegation = (
-        delegations.find_delegation(focal.event.id, focal.country_id, focal.organisation_id)
-        if posted
-        else _delegation(focal)
-    )
+    delegation = _delegation(focal)
     delegate = _delegate_of(delegation, delegate_id) if delegate_id is not None else None
     if posted:
         form = DelegateForm(event=focal.event)
@@ -196,7 +200,7 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
         form = DelegateForm(event=focal.event, data={"days": all_days})
     if form.validate_on_submit():
         try:
-            delegation = delegation or _ensure(focal)
+            delegation = _ensure(focal)
             if delegate is None:
                 delegate = delegations.add_delegate(delegation, form.details(), actor=focal.actor)
             else:
@@ -212,9 +216,8 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
             db.session.commit()
             flash(_("%(name)s is saved.", name=name), "success")
             return _back(focal, "registration.delegation_composition")
-    shown = _delegation(focal) if posted else delegation
     page = render_template("registration/delegate_form.html", form=form, delegate=delegate,
-                           **_context(focal, shown))  # fmt: skip
+                           **_context(focal, _delegation(focal)))  # fmt: skip
     return page, 400 if form.is_submitted() else 200
 
 

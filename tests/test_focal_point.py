@@ -464,8 +464,8 @@ def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
 
 
 def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
-    """The link, the State and its event come in one statement; a post that saves loads no
-    members it does not show. bench/registration_rush.py measures the same flow under load."""
+    """The link, its State, event and delegation come in one statement, whatever the page.
+    bench/registration_rush.py measures the same flow under load."""
     from sqlalchemy import event as sql_event
 
     _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
@@ -501,14 +501,50 @@ def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
     shown = measured(lambda: client.get(link + "/delegates"))
     submitted = measured(lambda: client.post(link + "/submit", data={"csrf_token": token}))
     assert db.session.scalar(select(Delegation.state)) == DelegationState.SUBMITTED
-    # invitation (with addressee, State, circular, event); delegation (with its members)
-    assert reopened == 2 and opened == 3 and shown == 3
-    # + the first answer creates the delegation, locks it, audits it, and writes to the
-    # other office (its invitation, its addressee, the email)
+    # One statement: the invitation with its addressee, State, circular and event, and the
+    # delegation with its members; the first opening is counted; the list reads the changes.
+    assert reopened == 1 and opened == 2 and shown == 2
+    # + the first answer finds no delegation, creates it, reads it back, locks it, audits it,
+    # and writes to the other office (its invitation, its addressee, the email)
     assert answered == 10
-    # + the email's uniqueness, the place (and version) taken, the person, the audit entry;
-    # the first, a head, also reads who heads the delegation
-    assert added[1:] == [6, 6] and added[0] == 7
+    # + the email's uniqueness, the place (and version) taken, the person, the audit entry
+    assert added == [5, 5, 5]
     # + the lock (with the members), audit, state, the offices to write to, the email, and
     # the changes it confirms
-    assert submitted == 8
+    assert submitted == 7
+
+
+def test_the_link_reads_the_delegation_of_its_own_party_only(app, client):
+    """A State's office and an organisation, invited to the same event: each link's single
+    statement finds its own party's delegation, never the other's."""
+    from plenary.models import Organisation
+    from tests.factories import make_addressee, make_circular
+
+    event, _country, (ministry, _) = setup_state(app)
+    organisation = Organisation(acronym="OAPI", names={"en": "African Intellectual Property"})
+    db.session.add(organisation)
+    office = make_addressee(None, kind="organisation", email="dg@oapi.example",
+                            organisation=organisation, full_name="Mr Denis Bohoussou")  # fmt: skip
+    circular = make_circular(event, reference="CL-26/23")
+    invitation = Invitation(circular=circular, addressee=office, language="en")
+    db.session.add(invitation)
+    db.session.commit()
+    state_link, organisation_link = link_of(ministry), link_of(invitation)
+    other = app.test_client()  # the organisation's browser
+
+    submit(client, state_link, **INTENT)
+    submit(client, state_link + "/delegates/new", **person_form(1, role="head"))
+    page = text_of(other.get(organisation_link + "/delegates"))
+    assert "Family1" not in page and "No one is registered yet." in page
+
+    submit(other, organisation_link, **{**INTENT, "focal_point_email": "dg@oapi.example"})
+    submit(other, organisation_link + "/delegates/new",
+           **person_form(2, role="head", family_name="Traore"))  # fmt: skip
+    organisation_page = text_of(other.get(organisation_link + "/delegates"))
+    state_page = text_of(client.get(state_link + "/delegates"))
+    assert "Traore" in organisation_page and "Family1" not in organisation_page
+    assert "Family1" in state_page and "Traore" not in state_page
+    parties = db.session.execute(
+        select(Delegation.country_id, Delegation.organisation_id).order_by(Delegation.id)
+    ).all()
+    assert parties == [(ministry.addressee.country_id, None), (None, organisation.id)]
