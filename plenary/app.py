@@ -21,7 +21,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, countries, i18n, inputs, logs, requestlog
+from . import config, countries, i18n, inputs, logs, requestlog, transactions
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import (
     LANGUAGES,
@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)
+    transactions.init_app(app)
     # Importing the modules registers the Flask-Login user loader and the outbox's secret marker.
     from . import auth, redaction  # noqa: F401
 
