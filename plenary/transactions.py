@@ -5,8 +5,8 @@ For psycopg it is not: every ROLLBACK makes it forget its prepared statements. F
 ends each request by closing the session, which rolls back, so no statement was ever
 executed often enough to be prepared, and PostgreSQL planned every statement of every page
 again (the link's statement alone takes it about 1 ms to plan). A request whose transaction
-executed nothing but SELECT statements now commits it; any other is left to roll back, so
-nothing a request did not commit is ever saved.
+executed nothing but SELECT statements, and holds no unflushed change, now commits it; any
+other is left to roll back, so nothing a request did not commit is ever saved.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 
@@ -38,9 +39,12 @@ def _forget_writes(conn: Connection) -> None:
 
 
 def only_read() -> bool:
-    """Whether the session's open transaction has executed nothing but SELECT statements."""
+    """Whether the session's open transaction has executed nothing but SELECT statements and
+    holds no change waiting to be flushed (a commit would write it)."""
     session = db.session()
-    return session.in_transaction() and not session.connection().info.get(_WROTE)
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    return not session.connection().info.get(_WROTE)
 
 
 def init_app(app: Flask) -> None:
@@ -48,4 +52,8 @@ def init_app(app: Flask) -> None:
     def end_a_read_only_transaction(error: BaseException | None = None) -> None:
         # Before Flask-SQLAlchemy closes the session (teardown_appcontext, which comes after).
         if error is None and only_read():
-            db.session.commit()
+            try:
+                db.session.commit()
+            except SQLAlchemyError:
+                # The answer has gone out; the session's close rolls back what is left.
+                app.logger.warning("a read-only transaction could not commit", exc_info=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-from babel import Locale
+from babel import localedata
 from flask import Flask, url_for
 from flask_babel import force_locale, get_translations
 from sqlalchemy.orm import configure_mappers
@@ -34,7 +34,7 @@ def warm(app: Flask) -> None:
     with app.test_request_context():
         url_for("static", filename="favicon.svg")  # builds the URL map's matcher and builder
         for language in LANGUAGES:
-            Locale.parse(babel_locale(language))._data  # noqa: B018  (loads the locale data)
+            localedata.load(babel_locale(language))
             with force_locale(babel_locale(language)):
                 get_translations()
     if app.config["REDIS_URL"]:

@@ -24,6 +24,12 @@ from .models import Delegate, Delegation
 
 # The purpose of the personal links that circulars carry (see invitations.notifications).
 INVITATION_LINK = "invitation"
+# What the focal point's pages read with a delegation. A delegation is a few people: joined
+# to it, they cost no statement of their own.
+DELEGATION_LOADS = (
+    joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
+    joinedload(Delegation.note_verbale),
+)
 
 
 class LinkProblem(enum.StrEnum):
@@ -190,9 +196,7 @@ def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | 
                 Circular.contact_email,
             )
             .joinedload(Circular.event),
-            # A delegation is a few people: joined, they cost no statement of their own.
-            joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
-            joinedload(Delegation.note_verbale),
+            *DELEGATION_LOADS,
         )
     )
     row = db.session.execute(query).unique().one_or_none()

@@ -6,7 +6,6 @@ from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from plenary.auth import personal_link
 from plenary.extensions import db, limiter
@@ -16,7 +15,14 @@ from plenary.models import EventSession
 from plenary.signals import invitation_link_opened
 
 from . import bp, delegations, files, side_events
-from .access import INVITATION_LINK, FocalPoint, LinkRefused, is_person_opening, open_link
+from .access import (
+    DELEGATION_LOADS,
+    INVITATION_LINK,
+    FocalPoint,
+    LinkRefused,
+    is_person_opening,
+    open_link,
+)
 from .errors import RegistrationError, StaleAnswer
 from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm, event_days
 from .models import Delegate, Delegation, DelegationState, SideEventPlace
@@ -51,12 +57,8 @@ def _delegation(focal: FocalPoint, *, changes: bool = False) -> Delegation | Non
     delegation = focal.delegation
     if not focal.fresh():
         delegation = delegations.find_delegation(
-            focal.event.id, focal.country_id, focal.organisation_id,
-            options=(
-                joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
-                joinedload(Delegation.note_verbale),
-            ),
-        )  # fmt: skip
+            focal.event.id, focal.country_id, focal.organisation_id, options=DELEGATION_LOADS
+        )
     if delegation is not None and changes:
         # Read here, not by the template: one statement, and each change's delegate is one
         # of the members already read.
@@ -151,7 +153,6 @@ def delegation_answer(focal: FocalPoint):
             )  # fmt: skip
         except StaleAnswer as error:
             _refused(error)
-            form = IntentForm.of(_delegation(focal))
             status = 409
         except RegistrationError as error:
             _refused(error, form)
@@ -162,8 +163,11 @@ def delegation_answer(focal: FocalPoint):
             if composing:
                 return _back(focal, "registration.delegation_composition")
             return _back(focal)
+    delegation = _delegation(focal)
+    if status == 409:  # the answer as it now stands, for the person to start again from
+        form = IntentForm.of(delegation)
     page = render_template("registration/delegation_answer.html", form=form,
-                           **_context(focal, _delegation(focal)))  # fmt: skip
+                           **_context(focal, delegation))  # fmt: skip
     return page, status
 
 
@@ -188,10 +192,9 @@ def delegation_composition(focal: FocalPoint):
 @limiter.limit(FOCAL_LIMIT)
 @focal_point_page
 def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
-    posted = request.method == "POST"
     delegation = _delegation(focal)
     delegate = _delegate_of(delegation, delegate_id) if delegate_id is not None else None
-    if posted:
+    if request.method == "POST":
         form = DelegateForm(event=focal.event)
     elif delegate is not None:
         form = DelegateForm.of(delegate, focal.event)

@@ -45,7 +45,7 @@ def test_pages_that_only_read_keep_their_prepared_statements(tmp_path, postgres_
         db.engine.dispose()
 
 
-def test_a_request_that_wrote_without_committing_saves_nothing(app, client):
+def test_a_request_that_changed_anything_without_committing_saves_nothing(app, client):
     make_country("EE")
     db.session.commit()
 
@@ -61,6 +61,15 @@ def test_a_request_that_wrote_without_committing_saves_nothing(app, client):
     def read():
         return str(db.session.scalar(select(func.count()).select_from(Country)))
 
+    @app.get("/test/change-then-fail")
+    @public
+    def change_then_fail():
+        # Read, then changed in memory only: no statement has written yet, a commit would.
+        db.session.scalar(select(Country).filter_by(code="EE")).region = "Nowhere"
+        return "not committed"
+
     assert client.get("/test/write-then-fail").status_code == 200
     assert client.get("/test/read").get_data(as_text=True) == "1"
     assert db.session.scalar(select(func.count()).select_from(Country)) == 1
+    assert client.get("/test/change-then-fail").status_code == 200
+    assert db.session.scalar(select(Country.region).filter_by(code="EE")) != "Nowhere"
