@@ -183,7 +183,7 @@ def inquiry_show(inquiry_id: int):
     return render_template(
         "inquiries/inquiry_show.html", inquiry=inquiry, reply=reply, note=NoteForm(),
         assign=assign, category=CategoryForm(category=inquiry.category.value), merge=MergeForm(),
-        confirm=ConfirmForm(), delegation=delegation,
+        delegation=delegation,
         delegation_link=delegation_url(delegation) if delegation else None,
         answers=answers, history=history, categories=category_labels(), sanitise_html=sanitise_html,
     )  # fmt: skip
@@ -331,7 +331,7 @@ def canned_list():
     answers = db.session.scalars(
         select(CannedAnswer).order_by(CannedAnswer.language, CannedAnswer.title)
     ).all()
-    return render_template("inquiries/canned_list.html", answers=answers, confirm=ConfirmForm())
+    return render_template("inquiries/canned_list.html", answers=answers)
 
 
 @bp.route("/helpdesk/answers/new", methods=["GET", "POST"])

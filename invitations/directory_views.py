@@ -93,7 +93,6 @@ def addressee_list():
         filter_form=filter_form,
         filter_args=filters.as_args(),
         kinds={choice.value: choice.label for choice in kind_choices()},
-        confirm=ConfirmForm(),
     )
 
 
@@ -132,7 +131,6 @@ def addressee_edit(addressee_id: int):
     page = render_template(
         "invitations/addressee_form.html",
         **_form_context(form, addressee),
-        confirm=ConfirmForm(),
     )
     return page, 400 if form.is_submitted() else 200
 

@@ -161,7 +161,6 @@ def circular_show(circular_id: int):
         status=status,
         search=search,
         filters=operations.FOLLOW_UP_FILTERS,
-        confirm=ConfirmForm(),
         reminder=ReminderForm(),
         bulk_gate=outbox_gate.status(),
     )

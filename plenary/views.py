@@ -177,7 +177,6 @@ def user_list():
         "secretariat/user_list.html",
         accounts=accounts,
         form=UserCreateForm(),
-        confirm=ConfirmForm(),
     )
 
 
@@ -200,9 +199,7 @@ def user_create():
             flash(_("Account created; a sign-in link was sent to %(email)s.", email=user.email))
             return redirect(url_for("secretariat.user_list"))
     accounts = db.session.scalars(select(User).order_by(User.email)).all()
-    page = render_template(
-        "secretariat/user_list.html", accounts=accounts, form=form, confirm=ConfirmForm()
-    )
+    page = render_template("secretariat/user_list.html", accounts=accounts, form=form)
     return page, 400
 
 
@@ -240,7 +237,6 @@ def mail_list():
         counts=counts,
         state=state,
         states=list(OutboxState),
-        confirm=ConfirmForm(),
     )
 
 
@@ -258,9 +254,7 @@ def mail_show(message_id: int):
         body = redaction.redacted(message.text_body)
     else:
         body = None
-    return render_template(
-        "secretariat/mail_show.html", message=message, body=body, confirm=ConfirmForm()
-    )
+    return render_template("secretariat/mail_show.html", message=message, body=body)
 
 
 @secretariat.post("/mail/<int:message_id>/retry")

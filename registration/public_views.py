@@ -147,9 +147,7 @@ def _invitation_or_404(invitation_id: int) -> Invitation:
 @staff_required
 def invitation_link(invitation_id: int):
     invitation = _invitation_or_404(invitation_id)
-    return render_template(
-        "registration/invitation_link.html", invitation=invitation, confirm=ConfirmForm()
-    )
+    return render_template("registration/invitation_link.html", invitation=invitation)
 
 
 @bp.post("/secretariat/invitations/<int:invitation_id>/link/reissue")

@@ -97,7 +97,7 @@ def _show(event, delegation, *, reject=None, edit=None, status=200):
     )
     page = render_template(
         "registration/review_delegation.html", event=event, delegation=delegation,
-        confirm=ConfirmForm(), reject=reject or RejectForm(), edit=edit,
+        reject=reject or RejectForm(), edit=edit,
         delegate_reject=RejectForm(prefix="delegate"), delegate_cancel=RejectForm(prefix="cancel"),
         audit_entries=audit_entries,
         missing=reminders.missing_items(delegation),
@@ -323,7 +323,7 @@ def speaker_list(event_id: int):
     event = _event(event_id)
     return render_template(
         "registration/speaker_list.html", event=event, speakers=speakers.speakers(event),
-        moves=speakers.moves(event), form=SpeakerMoveForm(), confirm=ConfirmForm(),
+        moves=speakers.moves(event), form=SpeakerMoveForm(),
         levels=HEAD_LEVELS,
     )  # fmt: skip
 

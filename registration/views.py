@@ -63,7 +63,6 @@ def _event_page(form: EventForm, event: Event | None):
         "registration/event_form.html",
         form=form,
         event=event,
-        confirm=ConfirmForm(),
         session_kinds={choice.value: choice.label for choice in session_kind_choices()},
     )
     return page, 400 if form.is_submitted() else 200
