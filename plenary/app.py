@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import (
     format_datetime,
     format_interval,
@@ -27,6 +29,7 @@ from .i18n import (
     LANGUAGES,
     current_language,
     format_deadline,
+    install_translations,
     pick,
     select_locale,
     text_direction,
@@ -87,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
+    install_translations(app)
     mail.init_app(app)
     limiter.init_app(app)
     transactions.init_app(app)
@@ -191,7 +195,14 @@ def programme_time(value: datetime, event: Any) -> str:
 
 def date_range(start: date, end: date) -> str:
     """'6–7 July 2026' in the reader's language."""
-    return format_interval(start, end, skeleton="yMMMMd", locale=get_locale())
+    return _date_range(start, end, get_locale())
+
+
+@functools.lru_cache(maxsize=256)
+def _date_range(start: date, end: date, locale: Locale | None) -> str:
+    # Every focal point's page shows the event's dates: Babel matching the skeleton to the
+    # locale's patterns each time was a twentieth of the page's rendering.
+    return format_interval(start, end, skeleton="yMMMMd", locale=locale)
 
 
 def mail_state_label(state: str) -> str:
