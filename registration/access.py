@@ -9,10 +9,11 @@ speaks for another State. Anything else in the signed payload is only a cross-ch
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 from flask import Request
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import Select, and_, bindparam, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from plenary.extensions import db
@@ -20,16 +21,14 @@ from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.links import LinkExpired, LinkInvalid, make_token, personal_url, read_token
 from plenary.models import Event
 
-from .models import Delegate, Delegation
+from .models import Delegation
 
 # The purpose of the personal links that circulars carry (see invitations.notifications).
 INVITATION_LINK = "invitation"
 # What the focal point's pages read with a delegation. A delegation is a few people: joined
-# to it, they cost no statement of their own.
-DELEGATION_LOADS = (
-    joinedload(Delegation.delegates).joinedload(Delegate.side_event_places),
-    joinedload(Delegation.note_verbale),
-)
+# to it, they cost no statement of their own. Their side-event places are for one page only,
+# which reads them itself (`side_events.places_of`).
+DELEGATION_LOADS = (joinedload(Delegation.delegates), joinedload(Delegation.note_verbale))
 
 
 class LinkProblem(enum.StrEnum):
@@ -167,8 +166,18 @@ def open_link(token: str) -> FocalPoint:
 
 def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | None:
     """The invitation and all that its pages show, in one statement: its addressee, State or
-    organisation, circular and event, and the delegation they speak for, with its members.
+    organisation, circular and event, and the delegation they speak for, with its members."""
+    result = db.session.execute(_link_statement(), {"invitation_id": invitation_id})
+    row = result.unique().one_or_none()
+    return None if row is None else (row[0], row[1])
 
+
+@functools.cache
+def _link_statement() -> Select:
+    """The statement behind every focal point's request, built once per process.
+
+    Every page of the flow runs it: built anew each time, it cost SQLAlchemy more than the
+    rest of the query (its options, then its cache key); built once, both are kept on it.
     The delegation is the one `delegations.find_delegation` finds for the addressee: the
     State's when the addressee has a country, else the organisation's.
     """
@@ -177,12 +186,12 @@ def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | 
         and_(Addressee.country_id.is_(None),
              Delegation.organisation_id == Addressee.organisation_id),
     )  # fmt: skip
-    query = (
+    return (
         select(Invitation, Delegation)
         .join(Invitation.addressee)
         .join(Invitation.circular)
         .outerjoin(Delegation, and_(Delegation.event_id == Circular.event_id, speaks_for))
-        .where(Invitation.id == invitation_id)
+        .where(Invitation.id == bindparam("invitation_id"))
         .options(
             contains_eager(Invitation.addressee).joinedload(Addressee.country),
             contains_eager(Invitation.addressee).joinedload(Addressee.organisation),
@@ -199,8 +208,6 @@ def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | 
             *DELEGATION_LOADS,
         )
     )
-    row = db.session.execute(query).unique().one_or_none()
-    return None if row is None else (row[0], row[1])
 
 
 def is_person_opening(request: Request) -> bool:
@@ -224,19 +231,26 @@ def is_person_opening(request: Request) -> bool:
 
 def offices_of(event_id: int, country_id: int | None, organisation_id: int | None):
     """The invitations of a State's offices (administration, mission) for an event, still live."""
-    query = (
+    by_country = country_id is not None
+    party_id = country_id if by_country else organisation_id
+    return list(
+        db.session.scalars(_offices_statement(by_country), {"event": event_id, "party": party_id})
+    )
+
+
+@functools.cache
+def _offices_statement(by_country: bool) -> Select:
+    """Built once per process, as `_link_statement` is: every answer and submission runs it."""
+    party = Addressee.country_id if by_country else Addressee.organisation_id
+    return (
         select(Invitation)
         .join(Invitation.circular)
         .join(Invitation.addressee)
         .where(
-            Circular.event_id == event_id,
+            Circular.event_id == bindparam("event"),
+            party == bindparam("party"),
             Invitation.withdrawn_at.is_(None),
             Addressee.active.is_(True),
         )
         .order_by(Invitation.id)
     )
-    if country_id is not None:
-        query = query.where(Addressee.country_id == country_id)
-    else:
-        query = query.where(Addressee.organisation_id == organisation_id)
-    return list(db.session.scalars(query))

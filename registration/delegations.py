@@ -8,18 +8,19 @@ anything. Emails to the States go through `registration.notify` (see notes/REG_M
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, Update, and_, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from plenary import audit
 from plenary.extensions import db
-from plenary.models import Event, User, utcnow
+from plenary.models import Event, User, UTCDateTime, utcnow
 
 from . import notifications, notify
 from .errors import (
@@ -463,20 +464,30 @@ def _reserve_place(delegation: Delegation) -> None:
     The same statement moves the delegation's version on, as `_touch` would.
     """
     limit = delegation.event.max_delegation_size
-    statement = update(Delegation).where(Delegation.id == delegation.id)
+    values = {"delegation": delegation.id, "now": utcnow()}
     if limit is not None:
-        statement = statement.where(Delegation.delegate_count < limit)
+        values["limit"] = limit
     result = db.session.execute(
-        statement.values(
-            delegate_count=Delegation.delegate_count + 1,
-            version=Delegation.version + 1,
-            updated_at=utcnow(),
-        ),
+        _reserve_statement(limit is not None),
+        values,
         execution_options={"synchronize_session": False},
     )
     db.session.expire(delegation, ["delegate_count", "version", "updated_at"])
     if result.rowcount != 1:
         raise DelegationFull()
+
+
+@functools.cache
+def _reserve_statement(limited: bool) -> Update:
+    """Built once per process: each delegate added runs it."""
+    statement = update(Delegation).where(Delegation.id == bindparam("delegation"))
+    if limited:
+        statement = statement.where(Delegation.delegate_count < bindparam("limit"))
+    return statement.values(
+        delegate_count=Delegation.delegate_count + 1,
+        version=Delegation.version + 1,
+        updated_at=bindparam("now", type_=UTCDateTime()),
+    )
 
 
 def _release_place(delegate: Delegate) -> None:
@@ -491,16 +502,25 @@ def _release_place(delegate: Delegate) -> None:
 
 def email_taken(event_id: int, email: str, except_id: int | None = None) -> bool:
     """Someone still registered for the event holds this email (the index is the guarantee)."""
+    values = {"event": event_id, "email": email.strip().lower()}
+    if except_id is not None:
+        values["except"] = except_id
+    return bool(db.session.scalar(_email_taken_statement(except_id is not None), values))
+
+
+@functools.cache
+def _email_taken_statement(excepting: bool) -> Select:
+    """Built once per process: each delegate added or changed runs it."""
     condition = and_(
-        Delegate.event_id == event_id,
-        Delegate.email == email.strip().lower(),
+        Delegate.event_id == bindparam("event"),
+        Delegate.email == bindparam("email"),
         Delegate.state.in_(
             [DelegateState.REQUESTED, DelegateState.PENDING, DelegateState.APPROVED]
         ),
     )
-    if except_id is not None:
-        condition = and_(condition, Delegate.id != except_id)
-    return bool(db.session.scalar(select(exists().where(condition))))
+    if excepting:
+        condition = and_(condition, Delegate.id != bindparam("except"))
+    return select(exists().where(condition))
 
 
 def _head_taken(delegation: Delegation, except_id: int | None = None) -> bool:
@@ -511,10 +531,11 @@ def _head_taken(delegation: Delegation, except_id: int | None = None) -> bool:
 
 
 def _flush_guarded(delegate: Delegate) -> None:
-    """Flush inside a savepoint; the unique indexes turn into messages for the field."""
+    """Flush; the unique indexes, which another request may have just beaten us to, turn into
+    messages for the field. The transaction is then spent: the caller rolls it back, as it
+    must anyway to give back the place `_reserve_place` took (so no savepoint here)."""
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as error:
         text = str(error.orig).lower()
         if "head" in text:

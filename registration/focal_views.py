@@ -98,7 +98,6 @@ def _context(focal: FocalPoint, delegation: Delegation | None, **extra):
         "editable": delegations.registration_is_open(event),
         "circular": focal.invitation.circular,
         "token": focal.token,
-        "confirm": ConfirmForm(),
         **extra,
     }
 
@@ -375,14 +374,11 @@ def side_event_list(focal: FocalPoint):
     delegation = _delegation(focal)
     sessions = side_events.side_events(focal.event.id)
     people = [d for d in (delegation.delegates if delegation else []) if d.counted]
-    places = {
-        (place.session_id, place.delegate_id): place
-        for person in people
-        for place in person.side_event_places
-    }
+    places = side_events.places_of(people)
     return render_template(
         "registration/side_events.html", sessions=sessions, people=people, places=places,
-        waiting_position=side_events.waiting_position, **_context(focal, delegation),
+        waiting_position=side_events.waiting_position, confirm=ConfirmForm(),
+        **_context(focal, delegation),
     )  # fmt: skip
 
 

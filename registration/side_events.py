@@ -36,6 +36,16 @@ def side_events(event_id: int) -> list[EventSession]:
     )
 
 
+def places_of(people: list[Delegate]) -> dict[tuple[int, int], SideEventPlace]:
+    """The places (and turns in line) of these delegates, by (side event, delegate)."""
+    if not people:
+        return {}
+    found = db.session.scalars(
+        select(SideEventPlace).where(SideEventPlace.delegate_id.in_([p.id for p in people]))
+    )
+    return {(place.session_id, place.delegate_id): place for place in found}
+
+
 def _take_place(session: EventSession) -> bool:
     """Take one place if one is free (atomic); False when the side event is full."""
     result = db.session.execute(

@@ -463,6 +463,44 @@ def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
     assert queries() == few
 
 
+def test_the_side_events_page_reads_the_places_in_one_statement(app, client):
+    """The personal link no longer joins each member's places: the page reads them at once."""
+    from sqlalchemy import event as sql_event
+
+    from plenary.registration import side_events
+
+    event, country, (ministry, _) = setup_state(app, max_delegation_size=10)
+    reception = side_event(event, capacity=10)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    first = delegations.add_delegate(delegation, person(1), actor="t")
+    side_events.sign_up(reception, first, actor="t")
+    db.session.commit()
+    link = link_of(ministry)
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def page() -> str:
+        statements.clear()
+        sql_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get(link + "/side-events")
+        finally:
+            sql_event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return text_of(response)
+
+    assert page().count("Has a place") == 1
+    few = len(statements)
+    for number in range(2, 7):
+        other = delegations.add_delegate(delegation, person(number), actor="t")
+        side_events.sign_up(reception, other, actor="t")
+    db.session.commit()
+    assert page().count("Has a place") == 6
+    assert len(statements) == few
+
+
 def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
     """The link, its State, event and delegation come in one statement, whatever the page.
     bench/registration_rush.py measures the same flow under load."""

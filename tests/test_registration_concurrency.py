@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from plenary import create_app
 from plenary.extensions import db
 from plenary.registration import delegations, side_events
-from plenary.registration.errors import DelegationFull
+from plenary.registration.errors import DelegationFull, EmailTaken
 from plenary.registration.models import Delegate, Delegation, PlaceState, SideEventPlace
 from tests.conftest import base_settings
 from tests.registration_helpers import invited_state, open_event, person, side_event
@@ -43,6 +43,9 @@ def run_together(app, work) -> list[str]:
             except DelegationFull:
                 db.session.rollback()
                 outcomes.append("full")
+            except EmailTaken:
+                db.session.rollback()
+                outcomes.append("email taken")
             finally:
                 db.session.remove()
 
@@ -70,6 +73,27 @@ def test_twenty_parallel_additions_against_a_limit_of_five_leave_five(postgres_a
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Delegate)) == 5
     assert db.session.get(Delegation, delegation_id).delegate_count == 5
+
+
+def test_twenty_parallel_registrations_of_one_email_keep_one(postgres_app):
+    """Most of them pass the email check before any commits: the unique index refuses the
+    rest, each gets the field's message, and their rollback gives the places back."""
+    event = open_event(max_delegation_size=None)
+    country, _ = invited_state(event)
+    delegation_id = delegations.ensure_delegation(event, country.id, None).id
+    db.session.commit()
+
+    def add(number: int) -> str:
+        delegation = db.session.get(Delegation, delegation_id)
+        same_person = person(number, email="one.person@example.ee")
+        delegations.add_delegate(delegation, same_person, actor="focal point (EE)")
+        return "added"
+
+    outcomes = run_together(postgres_app, add)
+    assert sorted(outcomes) == ["added"] + ["email taken"] * (PARALLEL - 1)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Delegate)) == 1
+    assert db.session.get(Delegation, delegation_id).delegate_count == 1
 
 
 def test_twenty_parallel_sign_ups_for_five_places_confirm_five(postgres_app):
