@@ -13,15 +13,16 @@ import functools
 from dataclasses import dataclass
 
 from flask import Request
-from sqlalchemy import Select, and_, bindparam, inspect, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from plenary.extensions import db
 from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.links import LinkExpired, LinkInvalid, make_token, personal_url, read_token
 from plenary.models import Event
 
-from .models import Delegation
+from .models import Delegation, DelegationChange
 
 # The purpose of the personal links that circulars carry (see invitations.notifications).
 INVITATION_LINK = "invitation"
@@ -166,10 +167,20 @@ def open_link(token: str) -> FocalPoint:
 
 def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | None:
     """The invitation and all that its pages show, in one statement: its addressee, State or
-    organisation, circular and event, and the delegation they speak for, with its members."""
+    organisation, circular and event, and the delegation they speak for, with its members.
+
+    The same statement says whether the delegation has recorded changes: most have none
+    (none are recorded before submission), and then their list is known empty without
+    another statement.
+    """
     result = db.session.execute(_link_statement(), {"invitation_id": invitation_id})
     row = result.unique().one_or_none()
-    return None if row is None else (row[0], row[1])
+    if row is None:
+        return None
+    invitation, delegation, has_changes = row
+    if delegation is not None and not has_changes:
+        set_committed_value(delegation, "changes", [])
+    return invitation, delegation
 
 
 @functools.cache
@@ -186,8 +197,9 @@ def _link_statement() -> Select:
         and_(Addressee.country_id.is_(None),
              Delegation.organisation_id == Addressee.organisation_id),
     )  # fmt: skip
+    has_changes = exists().where(DelegationChange.delegation_id == Delegation.id)
     return (
-        select(Invitation, Delegation)
+        select(Invitation, Delegation, has_changes.label("has_changes"))
         .join(Invitation.addressee)
         .join(Invitation.circular)
         .outerjoin(Delegation, and_(Delegation.event_id == Circular.event_id, speaks_for))
