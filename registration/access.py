@@ -166,8 +166,8 @@ def open_link(token: str) -> FocalPoint:
 
 
 def _link_records(invitation_id: int) -> tuple[Invitation, Delegation | None] | None:
-    """The invitation and all that its pages show, in one statement: its addressee, State or
-    organisation, circular and event, and the delegation they speak for, with its members.
+    """The invitation and all that its pages show, in one statement: its addressee and State,
+    circular and event, and the delegation they speak for, with its members.
 
     The same statement says whether the delegation has recorded changes: most have none
     (none are recorded before submission), and then their list is known empty without
@@ -205,8 +205,9 @@ def _link_statement() -> Select:
         .outerjoin(Delegation, and_(Delegation.event_id == Circular.event_id, speaks_for))
         .where(Invitation.id == bindparam("invitation_id"))
         .options(
+            # The State, joined; an organisation's office reads its organisation when a page
+            # names it, one statement more (a State's office has none, which costs nothing).
             contains_eager(Invitation.addressee).joinedload(Addressee.country),
-            contains_eager(Invitation.addressee).joinedload(Addressee.organisation),
             # Not the letter's own texts in six languages: the pages show only its contact.
             contains_eager(Invitation.circular)
             .load_only(
