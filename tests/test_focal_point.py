@@ -434,26 +434,33 @@ def test_hostile_values_never_give_a_500(app, client):
         assert client.get(url).status_code < 500, url
 
 
-def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
+def statements_of(send):
+    """A request (send() makes it) and the SQL statements it ran."""
     from sqlalchemy import event as sql_event
 
-    _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
-    link = link_of(ministry)
-    submit(client, link, **INTENT)
-    submit(client, link + "/delegates/new", **person_form(1, role="head"))
-    submit(client, link + "/delegates", link + "/submit")
     statements: list[str] = []
 
     def count(*args):
         statements.append(args[2])
 
+    sql_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = send()
+    finally:
+        sql_event.remove(db.engine, "before_cursor_execute", count)
+    return response, statements
+
+
+def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
+    _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1, role="head"))
+    submit(client, link + "/delegates", link + "/submit")
+
     def queries() -> int:
-        statements.clear()
-        sql_event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get(link + "/delegates").status_code == 200
-        finally:
-            sql_event.remove(db.engine, "before_cursor_execute", count)
+        response, statements = statements_of(lambda: client.get(link + "/delegates"))
+        assert response.status_code == 200
         return len(statements)
 
     # With no recorded change, the link's statement says so and the list costs nothing.
@@ -471,8 +478,6 @@ def test_the_delegation_page_queries_do_not_grow_with_its_members(app, client):
 
 def test_the_side_events_page_reads_the_places_in_one_statement(app, client):
     """The personal link no longer joins each member's places: the page reads them at once."""
-    from sqlalchemy import event as sql_event
-
     from plenary.registration import side_events
 
     event, country, (ministry, _) = setup_state(app, max_delegation_size=10)
@@ -482,42 +487,28 @@ def test_the_side_events_page_reads_the_places_in_one_statement(app, client):
     side_events.sign_up(reception, first, actor="t")
     db.session.commit()
     link = link_of(ministry)
-    statements: list[str] = []
 
-    def count(*args):
-        statements.append(args[2])
-
-    def page() -> str:
-        statements.clear()
-        sql_event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            response = client.get(link + "/side-events")
-        finally:
-            sql_event.remove(db.engine, "before_cursor_execute", count)
+    def page() -> tuple[str, int]:
+        response, statements = statements_of(lambda: client.get(link + "/side-events"))
         assert response.status_code == 200
-        return text_of(response)
+        return text_of(response), len(statements)
 
-    assert page().count("Has a place") == 1
-    few = len(statements)
+    shown, few = page()
+    assert shown.count("Has a place") == 1
     for number in range(2, 7):
         other = delegations.add_delegate(delegation, person(number), actor="t")
         side_events.sign_up(reception, other, actor="t")
     db.session.commit()
-    assert page().count("Has a place") == 6
-    assert len(statements) == few
+    shown, many = page()
+    assert shown.count("Has a place") == 6
+    assert many == few
 
 
 def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
     """The link, its State, event and delegation come in one statement, whatever the page.
     bench/registration_rush.py measures the same flow under load."""
-    from sqlalchemy import event as sql_event
-
     _event, _country, (ministry, _) = setup_state(app, max_delegation_size=10)
     link = link_of(ministry)
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
 
     def sender(statement: str) -> bool:
         """The outbox's sending, which runs inside the request only in tests (no broker)."""
@@ -525,12 +516,8 @@ def test_each_request_of_the_flow_keeps_to_its_statements(app, client):
         return touched is not None and not statement.startswith("INSERT INTO outbox_message")
 
     def measured(send) -> int:
-        statements.clear()
-        sql_event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert send().status_code in (200, 302)
-        finally:
-            sql_event.remove(db.engine, "before_cursor_execute", count)
+        response, statements = statements_of(send)
+        assert response.status_code in (200, 302)
         return len([statement for statement in statements if not sender(statement)])
 
     opened = measured(lambda: client.get(link, headers=BROWSER))  # counted: one UPDATE more
