@@ -105,7 +105,7 @@ def translations():
     """The catalog of the current language, found once per request and language.
 
     Flask-Babel looks it up again for each message (its context, the locale's name, then its
-    cache), which came to a tenth of the time of a page of the focal point's flow. A
+    cache), about a sixth of the rendering of a page of the focal point's flow. A
     language forced for one email (`force_locale`) is another locale object, so it gets
     its own catalog, and the page's comes back after it.
     """
