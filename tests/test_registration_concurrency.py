@@ -76,7 +76,7 @@ def test_twenty_parallel_additions_against_a_limit_of_five_leave_five(postgres_a
 
 
 def test_twenty_parallel_registrations_of_one_email_keep_one(postgres_app):
-    """Most of them pass the email check before any commits: the unique index refuses the
+    """Some of them pass the email check before any has committed: the unique index refuses the
     rest, each gets the field's message, and their rollback gives the places back."""
     event = open_event(max_delegation_size=None)
     country, _ = invited_state(event)
