@@ -34,7 +34,7 @@ from pathlib import Path
 WARM, COUNTED = 2, 4
 
 
-def prepare(work: Path, postgres, redis) -> dict:
+def prepare(work: Path, postgres, redis, states: int = WARM + COUNTED) -> dict:
     """A migrated database with the States to register, and what the child needs to run."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -48,16 +48,39 @@ def prepare(work: Path, postgres, redis) -> dict:
     app = create_app(base_settings(work, DATABASE_URL=url))
     with app.app_context():
         upgrade()
-        links = seed(WARM + COUNTED)
+        links = seed(states)
         day = db.session.execute(text("SELECT starts_on FROM event")).scalar()
         db.session.remove()
         db.engine.dispose()
     return {"database": url, "redis": redis.url, "links": links, "day": str(day)[:10]}
 
 
-def child(setup_file: Path) -> None:
-    """Under callgrind: warm up, then run the counted flows inside sys.call_tracing."""
+def one_state(app, link: str, day: str, tag: str) -> int:
+    """The flow of one State in-process, as bench/registration_rush.py runs it over HTTP (each
+    post, then the page it leads to); the number of requests."""
     from bench.registration_rush import BROWSER, CSRF, flow
+
+    requests = 0
+    client = app.test_client()
+    token = ""
+    for _name, path, form in flow(link, day, tag):
+        if form:
+            response = client.post(path, data={"csrf_token": token, **form}, headers=BROWSER)
+        else:
+            response = client.get(path, headers=BROWSER)
+        requests += 1
+        if response.status_code in (302, 303):
+            response = client.get(response.location, headers=BROWSER)
+            requests += 1
+        if response.status_code >= 400:
+            raise SystemExit(f"{path}: {response.status_code}")
+        if match := CSRF.search(response.get_data(as_text=True)):
+            token = match.group(1)
+    return requests
+
+
+def warm_app(setup_file: Path):
+    """The app as gunicorn's master builds it before the fork (not frozen), and the setup."""
     from plenary import create_app
     from plenary.warmup import warm
     from tests.conftest import base_settings
@@ -67,33 +90,19 @@ def child(setup_file: Path) -> None:
                              REDIS_URL=setup["redis"])  # fmt: skip
     app = create_app(settings)
     warm(app)
+    return app, setup
 
-    def one_state(number: int, link: str) -> int:
-        """The flow of one State, as bench/registration_rush.py runs it; its request count."""
-        requests = 0
-        client = app.test_client()
-        token = ""
-        for _name, path, form in flow(link, setup["day"], f"state{number}"):
-            if form:
-                response = client.post(path, data={"csrf_token": token, **form}, headers=BROWSER)
-            else:
-                response = client.get(path, headers=BROWSER)
-            requests += 1
-            if response.status_code in (302, 303):
-                response = client.get(response.location, headers=BROWSER)
-                requests += 1
-            if response.status_code >= 400:
-                raise SystemExit(f"{path}: {response.status_code}")
-            if match := CSRF.search(response.get_data(as_text=True)):
-                token = match.group(1)
-        return requests
+
+def child(setup_file: Path) -> None:
+    """Under callgrind: warm up, then run the counted flows inside sys.call_tracing."""
+    app, setup = warm_app(setup_file)
 
     def counted_states() -> int:
-        return sum(one_state(number, link) for number, link in numbered[WARM:])
+        return sum(one_state(app, link, setup["day"], f"state{n}") for n, link in numbered[WARM:])
 
     numbered = list(enumerate(setup["links"]))
     for number, link in numbered[:WARM]:
-        one_state(number, link)
+        one_state(app, link, setup["day"], f"state{number}")
     print(f"requests counted: {sys.call_tracing(counted_states, ())}")
 
 

@@ -8,12 +8,14 @@ import sys
 
 from plenary import create_app
 from plenary.config import StartupError
-from plenary.warmup import warm
+from plenary.warmup import freeze, warm
 
 try:
     app = create_app()
 except StartupError as error:
     sys.exit(f"plenary: {error}")
-warm(app)  # in gunicorn's master, before it forks the workers (--preload)
+# In gunicorn's master, before it forks the workers (--preload).
+warm(app)
+freeze()
 
 celery = app.extensions["celery"]
