@@ -160,6 +160,25 @@ def test_lazy_messages_are_escaped_in_pages(app):
     assert html == "<p>Not in the directory: &lt;script&gt;x()&lt;/script&gt;</p>"
 
 
+def test_templates_translate_in_the_language_they_render_in_and_escape_variables(app):
+    """A rendered template's gettext is bound to one catalog as it starts: the page's, or the
+    one forced for an email; each render binds its own."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = '{{ _("Sign out") }} | {{ _("Not in the directory: %(emails)s", emails=who) }}'
+    with app.test_request_context("/?lang=fr"):
+        french = render_template_string(page, who="<b>x</b>")
+        with force_locale("es"):
+            spanish = render_template_string(page, who="a&b")
+        again = render_template_string('{{ _("Sign out") }}')
+    assert french == (
+        "Se déconnecter | Adresses absentes du répertoire\u00a0: &lt;b&gt;x&lt;/b&gt;"
+    )
+    assert spanish == "Cerrar sesión | No figuran en el directorio: a&amp;b"
+    assert again == "Se déconnecter"
+
+
 def test_the_registration_deadline_is_shown_in_geneva_time(client, demo):
     from datetime import UTC, datetime
 
