@@ -82,7 +82,7 @@ class Addressee(db.Model):
 
     def party_name(self, language: str | None = None) -> str:
         """The State or organisation this addressee speaks for."""
-        if self.organisation is not None:
+        if self.organisation_id is not None:  # a State's office skips loading none
             return self.organisation.name(language)
         return self.country.name(language) if self.country is not None else ""
 

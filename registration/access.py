@@ -217,7 +217,10 @@ def _link_statement() -> Select:
                 Circular.contact_names,
                 Circular.contact_email,
             )
-            .joinedload(Circular.event),
+            # Not the event's description in six languages either: only its home page shows
+            # it, and a joined row repeats it for each member of the delegation.
+            .joinedload(Circular.event)
+            .defer(Event.description),
             *DELEGATION_LOADS,
         )
     )

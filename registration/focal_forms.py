@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import format_date
+from babel import Locale
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -174,6 +177,13 @@ def event_days(event: Event) -> list[date]:
     return days
 
 
+@functools.lru_cache(maxsize=1024)
+def _day_label(day: date, locale: Locale | None) -> str:
+    """'Monday 6 July 2026' in the reader's language: Babel finds the pattern again for each
+    call, and every delegate form names each day of the event."""
+    return format_date(day, "full", locale=locale)
+
+
 class DelegateForm(FlaskForm):
     """A person in the delegation."""
 
@@ -219,8 +229,9 @@ class DelegateForm(FlaskForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        locale = get_locale()
         self.days.choices = [
-            SelectChoice(day.isoformat(), format_date(day, "full")) for day in event_days(event)
+            SelectChoice(day.isoformat(), _day_label(day, locale)) for day in event_days(event)
         ]
         self._event = event
 

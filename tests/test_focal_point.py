@@ -580,3 +580,27 @@ def test_the_link_reads_the_delegation_of_its_own_party_only(app, client):
         select(Delegation.country_id, Delegation.organisation_id).order_by(Delegation.id)
     ).all()
     assert parties == [(ministry.addressee.country_id, None), (None, organisation.id)]
+
+
+def test_the_link_leaves_the_long_texts_unread(app, client):
+    """The letter's texts and the event's description, up to six languages each, are for
+    other pages: the link's statement leaves them, since its joined rows would repeat them
+    for each member of the delegation. A page that needs one reads it then."""
+    from sqlalchemy import inspect
+
+    from plenary.registration.access import _link_records
+
+    event, _country, (ministry, _) = setup_state(app, description={"en": "A long description"})
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1, role="head"))
+    invitation_id = ministry.id
+    db.session.expunge_all()
+
+    invitation, delegation = _link_records(invitation_id)
+
+    event = invitation.circular.event
+    assert {"description"} <= inspect(event).unloaded
+    assert {"body", "subject", "salutation"} <= inspect(invitation.circular).unloaded
+    assert [d.family_name for d in delegation.delegates] == ["Family1"]
+    assert event.description == {"en": "A long description"}  # read when asked for
