@@ -82,7 +82,9 @@ class Addressee(db.Model):
 
     def party_name(self, language: str | None = None) -> str:
         """The State or organisation this addressee speaks for."""
-        if self.organisation_id is not None:  # a State's office skips loading none
+        # A State's office has no organisation: it skips the lazy load that would find none.
+        may_have_one = self.organisation_id is not None or self.country_id is None
+        if may_have_one and self.organisation is not None:
             return self.organisation.name(language)
         return self.country.name(language) if self.country is not None else ""
 
