@@ -34,6 +34,7 @@ from .errors import (
 )
 from .models import (
     COUNTED_DELEGATE_STATES,
+    LIVE_DELEGATE_STATES,
     Attendance,
     Delegate,
     DelegateRole,
@@ -514,9 +515,7 @@ def _email_taken_statement(excepting: bool) -> Select:
     condition = and_(
         Delegate.event_id == bindparam("event"),
         Delegate.email == bindparam("email"),
-        Delegate.state.in_(
-            [DelegateState.REQUESTED, DelegateState.PENDING, DelegateState.APPROVED]
-        ),
+        Delegate.state.in_(LIVE_DELEGATE_STATES),
     )
     if excepting:
         condition = and_(condition, Delegate.id != bindparam("except"))

@@ -377,8 +377,7 @@ def side_event_list(focal: FocalPoint):
     places = side_events.places_of(people)
     return render_template(
         "registration/side_events.html", sessions=sessions, people=people, places=places,
-        waiting_position=side_events.waiting_position, confirm=ConfirmForm(),
-        **_context(focal, delegation),
+        waiting_position=side_events.waiting_position, **_context(focal, delegation),
     )  # fmt: skip
 
 

@@ -320,6 +320,9 @@ def test_side_event_sign_up_and_the_waiting_list(app, client):
     places = link + "/side-events"
     submit(client, places, f"{places}/{reception.id}/{first.id}", place_action="sign_up")
     submit(client, places, f"{places}/{reception.id}/{second.id}", place_action="sign_up")
+    html = client.get(places).get_data(as_text=True)
+    # One form for each person and side event, each with the token, none with its id.
+    assert html.count('name="csrf_token"') == 2 and 'id="csrf_token"' not in html
     page = text_of(client.get(places))
     assert "Has a place" in page and "Waiting list: number 1" in page
     submit(client, places, f"{places}/{reception.id}/{first.id}", place_action="cancel")
