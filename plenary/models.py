@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_login import UserMixin
@@ -195,6 +195,13 @@ class Event(db.Model):
     def place_in(self, language: str | None = None) -> str:
         """'Palexpo, Genève': the venue and city in the language, else as first written."""
         return ", ".join(part for part in (self.venue_in(language), self.city_in(language)) if part)
+
+    def days(self) -> list[date]:
+        """Every day from the first to the last, for the days a delegate attends."""
+        return [
+            self.starts_on + timedelta(days=offset)
+            for offset in range((self.ends_on - self.starts_on).days + 1)
+        ]
 
 
 class SessionKind(enum.StrEnum):

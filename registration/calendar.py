@@ -18,14 +18,6 @@ from plenary.models import Event
 ICS_MIMETYPE = "text/calendar"
 
 
-def event_days(event: Event) -> list[date]:
-    """Every day from the event's first to its last."""
-    return [
-        event.starts_on + timedelta(days=offset)
-        for offset in range((event.ends_on - event.starts_on).days + 1)
-    ]
-
-
 def long_date_range(start: date, end: date, language: str) -> str:
     """'6 July 2026 – 7 July 2026' (months in full: CLDR's intervals abbreviate them)."""
     locale = babel_locale(language)
@@ -59,8 +51,8 @@ def event_calendar(
     without are whole-day entries, so a calendar in another zone still shows the right date.
     """
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "plenary.localhost"
-    wanted = sorted(set(days)) if days else event_days(event)
-    wanted = [day for day in wanted if event.starts_on <= day <= event.ends_on] or event_days(event)
+    wanted = sorted(set(days)) if days else event.days()
+    wanted = [day for day in wanted if event.starts_on <= day <= event.ends_on] or event.days()
     title = event.title_in(language)
     location = event.place_in(language)
     calendar = Calendar()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from babel import Locale
@@ -169,14 +169,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def event_days(event: Event) -> list[date]:
-    days, day = [], event.starts_on
-    while day <= event.ends_on and len(days) < 31:
-        days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 @functools.lru_cache(maxsize=1024)
 def _day_label(day: date, locale: Locale | None) -> str:
     """'Monday 6 July 2026' in the reader's language: Babel finds the pattern again for each
@@ -231,7 +223,7 @@ class DelegateForm(FlaskForm):
         super().__init__(*args, **kwargs)
         locale = get_locale()
         self.days.choices = [
-            SelectChoice(day.isoformat(), _day_label(day, locale)) for day in event_days(event)
+            SelectChoice(day.isoformat(), _day_label(day, locale)) for day in event.days()
         ]
         self._event = event
 

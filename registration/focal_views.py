@@ -24,7 +24,7 @@ from .access import (
     open_link,
 )
 from .errors import RegistrationError, StaleAnswer
-from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm, event_days
+from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm
 from .models import Delegate, Delegation, DelegationState, SideEventPlace
 
 FOCAL_LIMIT = "60 per minute"
@@ -198,7 +198,7 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
     elif delegate is not None:
         form = DelegateForm.of(delegate, focal.event)
     else:
-        all_days = [day.isoformat() for day in event_days(focal.event)]
+        all_days = [day.isoformat() for day in focal.event.days()]
         form = DelegateForm(event=focal.event, data={"days": all_days})
     if form.validate_on_submit():
         try:

@@ -58,6 +58,8 @@ LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 NOT_A_DATE = _l("Give a date, such as 2026-07-06.")
 NOT_A_TIME = _l("Give a date and a time, such as 2026-06-26 23:59.")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# The delegate form offers each day to tick: a meeting, not a season.
+MAX_EVENT_DAYS = 31
 # Names that zoneinfo knows but that are no place's time: the server's own zone, and none.
 NOT_PLACES = frozenset({"localtime", "Factory"})
 
@@ -197,6 +199,11 @@ class EventForm(FlaskForm):
         first, last = self.starts_on.data, self.ends_on.data
         if first and last and last < first:
             self.ends_on.errors.append(_l("The last day cannot be before the first day."))
+            valid = False
+        elif first and last and (last - first).days >= MAX_EVENT_DAYS:
+            self.ends_on.errors.append(
+                _l("An event lasts %(days)d days at most.", days=MAX_EVENT_DAYS)
+            )
             valid = False
         if not self.timezone.errors:
             valid = self._registration_window() and valid

@@ -19,7 +19,7 @@ from plenary.models import Country, Event, OutboxMessage, utcnow
 
 from . import bp, delegations, notifications, operations
 from .errors import RegistrationError
-from .focal_forms import LinkRequestForm, SelfRegistrationForm, event_days
+from .focal_forms import LinkRequestForm, SelfRegistrationForm
 
 # One new link per invitation in this time, however often it is asked for.
 NEW_LINK_INTERVAL = timedelta(minutes=10)
@@ -100,7 +100,7 @@ def self_register(slug: str):
     if event is None:
         abort(404)
     open_now = delegations.registration_is_open(event)
-    days = [day.isoformat() for day in event_days(event)]
+    days = [day.isoformat() for day in event.days()]
     form = SelfRegistrationForm(event=event)
     form.country.choices = [("", "—"), *_country_choices()]
     if not form.is_submitted():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from markupsafe import escape
@@ -138,6 +138,7 @@ def test_winter_deadline_uses_geneva_winter_time(staff, dialogue):
     "changes,field,message",
     [
         ({"ends_on": "2026-07-05"}, "ends_on", "The last day cannot be before the first day."),
+        ({"ends_on": "2026-08-06"}, "ends_on", "An event lasts 31 days at most."),
         ({"timezone": "Europe/Geneva"}, "timezone",
          "Unknown time zone: give a name such as Europe/Zurich or America/New_York."),
         ({"country_code": "UK"}, "country_code",
@@ -202,6 +203,13 @@ def test_changing_the_time_zone_keeps_the_programme_in_local_time(staff, dialogu
     assert opening.starts_at == datetime(2026, 7, 6, 14, 0, tzinfo=UTC)  # 10:00 in New York
     page = staff.get("/?lang=en").get_data(as_text=True)
     assert "Monday 6 July, 10:00–13:00" in page
+
+
+def test_an_event_of_31_days_is_kept_with_each_of_its_days(staff, dialogue):
+    fields = event_fields(dialogue, ends_on="2026-08-05")
+    assert submit(staff, edit_page(dialogue), **fields).status_code == 302
+    days = dialogue.days()
+    assert (len(days), days[0], days[-1]) == (31, date(2026, 7, 6), date(2026, 8, 5))
 
 
 def test_the_days_cannot_leave_sessions_of_the_programme_outside(staff, dialogue):
