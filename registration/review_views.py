@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -81,10 +81,16 @@ def _show(event, delegation, *, reject=None, edit=None, status=200):
     audit_entries = db.session.scalars(
         select(AuditEntry)
         .where(
-            AuditEntry.object_type.in_(("delegation", "delegate")),
-            AuditEntry.object_id.in_(
-                [str(delegation.id)] + [str(delegate.id) for delegate in delegation.delegates]
-            ),
+            or_(
+                and_(
+                    AuditEntry.object_type == "delegation",
+                    AuditEntry.object_id == str(delegation.id),
+                ),
+                and_(
+                    AuditEntry.object_type == "delegate",
+                    AuditEntry.object_id.in_([str(person.id) for person in delegation.delegates]),
+                ),
+            )
         )
         .order_by(AuditEntry.id.desc())
         .limit(200)

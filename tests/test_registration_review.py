@@ -185,6 +185,23 @@ def test_a_rejected_delegation_tells_its_focal_point_why(client, staff, world):
     assert "delegation.reject" in history and "The note verbale is not signed." in history
 
 
+def test_a_delegations_history_shows_its_own_entries_only(client, staff, world):
+    # Ids of one kind of record meet ids of the other: Kenya's delegation and Estonia's member.
+    from plenary import audit
+
+    kenyan = make_delegate(world.kenya, "Otieno")
+    audit.record("delegation.submit", world.estonia, actor="focal point (EE)")
+    audit.record("delegate.add", world.member, actor="focal point (EE)")
+    audit.record("delegation.submit", world.kenya, actor="focal point (KE)")
+    audit.record("delegate.add", kenyan, actor="focal point (KE) for Otieno")
+    db.session.commit()
+    assert world.kenya.id == world.member.id
+    page = client.get(f"/secretariat/events/{world.event.id}/delegations/{world.estonia.id}")
+    history = page.get_data(as_text=True).split(">History<", 1)[1]
+    assert history.count("focal point (EE)") == 2
+    assert "focal point (KE)" not in history
+
+
 def test_a_rejected_delegate_frees_a_place_and_hears_why(app, staff, world):
     delegations.reject_delegate(world.member, staff, "Not a member of the government.")
     db.session.commit()
