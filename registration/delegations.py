@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from plenary import audit
 from plenary.extensions import db
+from plenary.i18n import lazy_gettext as _l
 from plenary.models import Event, User, UTCDateTime, utcnow
 
 from . import notifications, notify
@@ -317,6 +318,8 @@ def cancel_delegation(
     delegation = lock_delegation(delegation)
     if delegation.state == DelegationState.CANCELLED:
         return
+    if delegation.state == DelegationState.REJECTED and user is None:
+        raise NotAllowedNow()  # the Secretariat's decision stands until it changes it
     for delegate in delegation.delegates:
         if delegate.state != DelegateState.CANCELLED and delegate.state != DelegateState.REJECTED:
             _cancel(delegate, actor=actor, reason=reason)
@@ -356,12 +359,44 @@ def _approve(delegate: Delegate, user: User) -> None:
     delegate.badge_number = delegate.badge_number or badge_number(delegate)
 
 
+def _restore(delegate: Delegate) -> None:
+    """A rejected delegate is registered again, checked as a new one would be: their email,
+    the delegation's head and its size limit."""
+    delegation = delegate.delegation
+    if email_taken(delegate.event_id, delegate.email, except_id=delegate.id):
+        raise EmailTaken(_restore_refused(delegate, EmailTaken.message))
+    if delegate.role == DelegateRole.HEAD and _head_taken(delegation, except_id=delegate.id):
+        raise HeadTaken(_restore_refused(delegate, HeadTaken.message))
+    try:
+        _reserve_place(delegation)
+    except DelegationFull as full:
+        raise DelegationFull(_restore_refused(delegate, full.message)) from None
+    delegate.state = DelegateState.PENDING
+    delegate.rejected_at = None
+    delegate.decision_reason = ""
+    _flush_guarded(delegate)
+
+
+def _restore_refused(delegate: Delegate, reason: Any) -> str:
+    return _l("%(name)s cannot be registered again: %(reason)s", name=delegate.full_name,
+              reason=reason)  # fmt: skip
+
+
 def approve_delegation(delegation: Delegation, user: User) -> list[Delegate]:
-    """Approve the delegation and its pending delegates; returns those newly approved."""
+    """Approve the delegation and its pending delegates; returns those newly approved.
+
+    Approving a rejected delegation reverses the rejection: the delegates it rejected (not
+    those rejected one by one before it) are registered again, or nothing is approved.
+    """
     delegation = lock_delegation(delegation)
     if delegation.state not in (DelegationState.SUBMITTED, DelegationState.APPROVED,
                                 DelegationState.REJECTED):  # fmt: skip
         raise NotAllowedNow()
+    if delegation.state == DelegationState.REJECTED:
+        for delegate in delegation.delegates:
+            if (delegate.state == DelegateState.REJECTED
+                    and delegate.rejected_at == delegation.rejected_at):  # fmt: skip
+                _restore(delegate)
     approved = [d for d in delegation.delegates if d.state == DelegateState.PENDING]
     for delegate in approved:
         _approve(delegate, user)
@@ -381,15 +416,17 @@ def reject_delegation(delegation: Delegation, user: User, reason: str) -> None:
     delegation = lock_delegation(delegation)
     if delegation.state not in (DelegationState.SUBMITTED, DelegationState.APPROVED):
         raise NotAllowedNow()
+    now = utcnow()  # the same instant marks the delegates this rejection rejects
     for delegate in delegation.delegates:
+        _leave_side_events(delegate)
         if delegate.state in COUNTED_DELEGATE_STATES:
             _release_place(delegate)
             delegate.state = DelegateState.REJECTED
-            delegate.rejected_at = utcnow()
+            delegate.rejected_at = now
             delegate.decided_by = user.email
             delegate.decision_reason = reason
     delegation.state = DelegationState.REJECTED
-    delegation.rejected_at = utcnow()
+    delegation.rejected_at = now
     delegation.decided_by_id = user.id
     delegation.decision_reason = reason.strip()
     _touch(delegation)
@@ -398,7 +435,13 @@ def reject_delegation(delegation: Delegation, user: User, reason: str) -> None:
 
 
 def approve_delegate(delegate: Delegate, user: User) -> None:
-    """Approve one pending delegate (one added after the delegation was approved)."""
+    """Approve one pending delegate (one added after the delegation was approved), or one
+    rejected before, who is then registered again as a new one would be."""
+    delegation = lock_delegation(delegate.delegation)
+    if delegation.state not in (DelegationState.SUBMITTED, DelegationState.APPROVED):
+        raise NotAllowedNow()
+    if delegate.state == DelegateState.REJECTED:
+        _restore(delegate)
     if delegate.state != DelegateState.PENDING:
         raise NotAllowedNow()
     _approve(delegate, user)

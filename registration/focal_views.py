@@ -377,7 +377,8 @@ def side_event_list(focal: FocalPoint):
     places = side_events.places_of(people)
     return render_template(
         "registration/side_events.html", sessions=sessions, people=people, places=places,
-        waiting_position=side_events.waiting_position, **_context(focal, delegation),
+        waiting_position=side_events.waiting_position, refusal=side_events.refusal,
+        **_context(focal, delegation),
     )  # fmt: skip
 
 

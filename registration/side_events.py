@@ -11,12 +11,14 @@ from sqlalchemy import select, update
 
 from plenary import audit
 from plenary.extensions import db
+from plenary.i18n import lazy_gettext as _l
 from plenary.models import EventSession, SessionKind, User, utcnow
 
 from . import notifications
 from .delegations import check_window
 from .errors import NotAllowedNow
-from .models import Delegate, DelegateState, PlaceState, SideEventPlace
+from .events import utc_to_local
+from .models import Attendance, Delegate, DelegateState, DelegationState, PlaceState, SideEventPlace
 
 SIDE_EVENT_KINDS = (SessionKind.PANEL, SessionKind.NETWORKING)
 
@@ -68,6 +70,27 @@ def _free_place(session: EventSession) -> None:
     db.session.expire(session, ["places_taken"])
 
 
+NOT_SUBMITTED = _l("Places are taken once the delegation is submitted.")
+ONLINE = _l("Attends online.")
+NOT_THAT_DAY = _l("Does not attend on that day.")
+
+
+def refusal(session: EventSession, delegate: Delegate) -> str | None:
+    """Why this delegate cannot sign up for this side event, or None when they can.
+
+    A place is for someone the event will see there: registered in a delegation the
+    Secretariat has received, in person, on the side event's day.
+    """
+    if delegate.delegation.state not in (DelegationState.SUBMITTED, DelegationState.APPROVED):
+        return NOT_SUBMITTED
+    if delegate.attendance == Attendance.ONLINE:
+        return ONLINE
+    day = utc_to_local(session.starts_at, delegate.delegation.event.timezone).date()
+    if delegate.days and day.isoformat() not in delegate.days:
+        return NOT_THAT_DAY
+    return None
+
+
 def sign_up(
     session: EventSession, delegate: Delegate, *, actor: str, user: User | None = None
 ) -> SideEventPlace:
@@ -77,6 +100,9 @@ def sign_up(
     check_window(delegate.delegation.event, user)
     if delegate.state not in (DelegateState.PENDING, DelegateState.APPROVED):
         raise NotAllowedNow()
+    reason = refusal(session, delegate)
+    if reason is not None:
+        raise NotAllowedNow(_l("%(name)s: %(reason)s", name=delegate.full_name, reason=reason))
     place = db.session.scalar(
         select(SideEventPlace).where(
             SideEventPlace.session_id == session.id, SideEventPlace.delegate_id == delegate.id
@@ -117,6 +143,10 @@ def promote_waiting(session: EventSession) -> list[SideEventPlace]:
     promoted = []
     while True:
         waiting = _first_waiting(session, lock=True)
+        if waiting is not None and not waiting.delegate.counted:
+            # No longer registered (a rejection that left the line would have said so).
+            cancel_place(waiting, actor="system")
+            continue
         if waiting is None or not _take_place(session):
             break
         waiting.state = PlaceState.CONFIRMED

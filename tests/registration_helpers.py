@@ -9,7 +9,7 @@ from plenary.invitations.models import Invitation
 from plenary.models import EventSession, SessionKind
 from plenary.registration import delegations
 from plenary.registration.access import focal_token
-from plenary.registration.models import DelegateRole
+from plenary.registration.models import DelegateRole, DelegationState
 from tests.factories import make_addressee, make_circular, make_country, make_event
 
 NOW = datetime.now(UTC)
@@ -73,3 +73,10 @@ def side_event(event, capacity=2, title="Networking reception"):
     db.session.add(session)
     db.session.flush()
     return session
+
+
+def received(delegation):
+    """Submitted, as the Secretariat holds it: its delegates may take side-event places."""
+    delegation.state = DelegationState.SUBMITTED
+    delegation.submitted_at = NOW
+    return delegation

@@ -28,6 +28,7 @@ from tests.registration_helpers import (
     link_of,
     open_event,
     person,
+    received,
     side_event,
 )
 
@@ -315,6 +316,7 @@ def test_side_event_sign_up_and_the_waiting_list(app, client):
     delegation = delegations.ensure_delegation(event, country.id, None)
     first = delegations.add_delegate(delegation, person(1), actor="t")
     second = delegations.add_delegate(delegation, person(2), actor="t")
+    received(delegation)
     db.session.commit()
     link = link_of(ministry)
     places = link + "/side-events"
@@ -355,6 +357,7 @@ def test_staff_set_a_capacity_and_raising_it_serves_the_waiting_list(app, client
     reception = side_event(event, capacity=1)
     delegation = delegations.ensure_delegation(event, country.id, None)
     people = [delegations.add_delegate(delegation, person(n), actor="t") for n in (1, 2)]
+    received(delegation)
     from plenary.registration import side_events
 
     places = [side_events.sign_up(reception, p, actor="t") for p in people]
@@ -487,6 +490,7 @@ def test_the_side_events_page_reads_the_places_in_one_statement(app, client):
     reception = side_event(event, capacity=10)
     delegation = delegations.ensure_delegation(event, country.id, None)
     first = delegations.add_delegate(delegation, person(1), actor="t")
+    received(delegation)
     side_events.sign_up(reception, first, actor="t")
     db.session.commit()
     link = link_of(ministry)

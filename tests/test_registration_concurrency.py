@@ -14,7 +14,7 @@ from plenary.registration import delegations, side_events
 from plenary.registration.errors import DelegationFull, EmailTaken
 from plenary.registration.models import Delegate, Delegation, PlaceState, SideEventPlace
 from tests.conftest import base_settings
-from tests.registration_helpers import invited_state, open_event, person, side_event
+from tests.registration_helpers import invited_state, open_event, person, received, side_event
 
 PARALLEL = 20
 
@@ -101,6 +101,7 @@ def test_twenty_parallel_sign_ups_for_five_places_confirm_five(postgres_app):
     country, _ = invited_state(event)
     delegation = delegations.ensure_delegation(event, country.id, None)
     people = [delegations.add_delegate(delegation, person(n), actor="t") for n in range(PARALLEL)]
+    received(delegation)
     reception = side_event(event, capacity=5)
     db.session.commit()
     ids = [p.id for p in people]

@@ -15,10 +15,12 @@ from plenary.registration.errors import (
     EmailTaken,
     HeadTaken,
     IncompleteDelegation,
+    NotAllowedNow,
     RegistrationClosed,
     StaleAnswer,
 )
 from plenary.registration.models import (
+    Attendance,
     DelegateRole,
     DelegateState,
     DelegationChange,
@@ -26,8 +28,15 @@ from plenary.registration.models import (
     HeadLevel,
     PlaceState,
 )
-from tests.factories import make_user
-from tests.registration_helpers import NOW, invited_state, open_event, person, side_event
+from tests.factories import make_country, make_user
+from tests.registration_helpers import (
+    NOW,
+    invited_state,
+    open_event,
+    person,
+    received,
+    side_event,
+)
 
 ACTOR = "focal point (EE)"
 
@@ -203,9 +212,49 @@ def test_self_registration_waits_for_the_focal_point(delegation):
     assert again.state == DelegateState.REQUESTED
 
 
+def test_a_side_event_place_is_for_a_submitted_delegate_there_that_day(delegation):
+    reception = side_event(delegation.event, capacity=5)  # on the event's first day
+    first, second = delegation.event.starts_on.isoformat(), delegation.event.ends_on.isoformat()
+    there = delegations.add_delegate(delegation, person(1, days=[first]), actor=ACTOR)
+    online = delegations.add_delegate(
+        delegation, person(2, days=[first], attendance=Attendance.ONLINE), actor=ACTOR
+    )
+    later = delegations.add_delegate(delegation, person(3, days=[second]), actor=ACTOR)
+    assert side_events.refusal(reception, there) == side_events.NOT_SUBMITTED
+    with pytest.raises(NotAllowedNow, match="Given1 Family1: Places are taken once"):
+        side_events.sign_up(reception, there, actor=ACTOR)
+    received(delegation)
+    assert side_events.refusal(reception, there) is None
+    assert side_events.sign_up(reception, there, actor=ACTOR).state == PlaceState.CONFIRMED
+    for person_, reason in ((online, "Attends online."), (later, "Does not attend on that day.")):
+        with pytest.raises(NotAllowedNow, match=reason):
+            side_events.sign_up(reception, person_, actor=ACTOR)
+    db.session.refresh(reception)
+    assert reception.places_taken == 1
+
+
+def test_a_rejection_takes_its_delegates_out_of_the_waiting_lists(delegation):
+    reception = side_event(delegation.event, capacity=1)
+    people = [delegations.add_delegate(delegation, person(n), actor=ACTOR) for n in range(3)]
+    received(delegation)
+    places = [side_events.sign_up(reception, p, actor=ACTOR) for p in people]
+    latvia = delegations.ensure_delegation(delegation.event, make_country("LV").id, None)
+    received(latvia)
+    latvian = delegations.add_delegate(latvia, person(9, email="p9@example.lv"), actor=ACTOR)
+    waiting = side_events.sign_up(reception, latvian, actor=ACTOR)
+    assert [p.state for p in (*places, waiting)] == [PlaceState.CONFIRMED] + [
+        PlaceState.WAITING] * 3  # fmt: skip
+    delegations.reject_delegation(delegation, make_user(), "Not accredited.")
+    db.session.commit()
+    # Estonia's people leave the line and the place; Latvia's, last in line, is promoted.
+    assert [p.state for p in places] == [PlaceState.CANCELLED] * 3
+    assert waiting.state == PlaceState.CONFIRMED
+
+
 def test_a_side_event_fills_then_promotes_in_order(delegation):
     reception = side_event(delegation.event, capacity=2)
     people = [delegations.add_delegate(delegation, person(n), actor=ACTOR) for n in range(5)]
+    received(delegation)
     places = [side_events.sign_up(reception, p, actor=ACTOR) for p in people]
     assert [p.state for p in places] == [PlaceState.CONFIRMED] * 2 + [PlaceState.WAITING] * 3
     assert [side_events.waiting_position(p) for p in places[2:]] == [1, 2, 3]

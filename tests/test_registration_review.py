@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from plenary.extensions import db
 from plenary.models import AuditEntry, OutboxMessage, Role, utcnow
 from plenary.registration import delegations, reminders, speakers
-from plenary.registration.errors import NotAllowedNow
+from plenary.registration.errors import DelegationFull, NotAllowedNow
 from plenary.registration.models import (
     Delegate,
     DelegateState,
@@ -207,16 +207,50 @@ def test_a_rejected_delegate_frees_a_place_and_hears_why(app, staff, world):
     db.session.commit()
     db.session.refresh(world.estonia)
     assert world.estonia.delegate_count == 1
-    with pytest.raises(NotAllowedNow):
-        delegations.approve_delegate(world.member, staff)
-    db.session.rollback()
-    db.session.refresh(world.member)
-    assert world.member.state == DelegateState.REJECTED
     [rejection] = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "registration.rejection")
     ).all()
     assert rejection.recipients == ["mets@example.org", "fp@ee.example"]
     assert "Not a member of the government." in rejection.text_body
+    # Two others take the places left; the rejected delegate cannot come back past the limit.
+    make_delegate(world.estonia, "Kask")
+    make_delegate(world.estonia, "Saar")
+    db.session.commit()
+    with pytest.raises(DelegationFull, match="Mari Mets cannot be registered again"):
+        delegations.approve_delegate(world.member, staff)
+    db.session.rollback()
+    db.session.refresh(world.member)
+    assert world.member.state == DelegateState.REJECTED
+
+
+def test_the_secretariat_reverses_a_rejection(client, staff, world):
+    page = f"/secretariat/events/{world.event.id}/delegations/{world.estonia.id}"
+    delegations.reject_delegate(world.member, staff, "Not a member of the government.")
+    db.session.commit()
+    submit(client, page, f"{page}/reject", reason="The note verbale is not signed.")
+    db.session.refresh(world.estonia)
+    assert world.estonia.delegate_count == 0
+    # The State cannot undo the decision from its page.
+    with pytest.raises(NotAllowedNow):
+        delegations.cancel_delegation(world.estonia, actor="focal point (EE)")
+    db.session.rollback()
+    # Approving the delegation brings back whom its rejection rejected, not the member
+    # rejected on their own before it.
+    assert submit(client, page, f"{page}/approve").status_code == 302
+    db.session.refresh(world.estonia)
+    db.session.refresh(world.head)
+    db.session.refresh(world.member)
+    assert world.estonia.state == DelegationState.APPROVED
+    assert (world.head.state, world.member.state) == (DelegateState.APPROVED,
+                                                      DelegateState.REJECTED)  # fmt: skip
+    assert world.estonia.delegate_count == 1
+    # The member can then be approved on their own, within the limit.
+    assert submit(client, page, f"{page.rsplit('/delegations', 1)[0]}/delegates/"
+                  f"{world.member.id}/approve").status_code == 302  # fmt: skip
+    db.session.refresh(world.member)
+    db.session.refresh(world.estonia)
+    assert world.member.state == DelegateState.APPROVED and world.member.badge_number
+    assert world.estonia.delegate_count == 2
 
 
 def test_a_change_by_the_secretariat_is_kept_with_old_and_new_values(client, staff, world):
