@@ -15,7 +15,8 @@ from babel.dates import (
     format_datetime,
     format_interval,
 )
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -134,6 +135,10 @@ def register_error_pages(app: Flask) -> None:
     }
 
     def render(code: int, message: str):
+        if request_ctx.url_adapter is None:
+            # A Host header no URL can be built for (werkzeug's BadHost): the page's links
+            # and styles cannot be written, so the message goes alone.
+            return Response(f"{code} {message}\n", code, mimetype="text/plain")
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(HTTPException)

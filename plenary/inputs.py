@@ -21,16 +21,26 @@ LARGEST_PAGE = 100_000
 
 
 def without_nul(values: MultiDict) -> ImmutableMultiDict:
+    """The values without NUL bytes, and without the form parts that have no name."""
     return ImmutableMultiDict(
         [
             (key.replace("\x00", ""), value.replace("\x00", ""))
             for key, value in values.items(multi=True)
+            if key is not None
         ]
     )
 
 
+def named(files: MultiDict) -> MultiDict:
+    """The uploaded files that a form field could be named for."""
+    if None not in files:
+        return files
+    return files.__class__([(key, value) for key, value in files.items(multi=True) if key])
+
+
 class PlenaryRequest(Request):
-    """A request whose query string and form values never hold a NUL byte."""
+    """A request whose query string and form values never hold a NUL byte, nor a part of a
+    multipart body without a name (werkzeug keeps it under None)."""
 
     @cached_property
     def args(self) -> ImmutableMultiDict:
@@ -39,6 +49,7 @@ class PlenaryRequest(Request):
     def _load_form_data(self) -> None:
         super()._load_form_data()
         self.__dict__["form"] = without_nul(self.__dict__["form"])
+        self.__dict__["files"] = named(self.__dict__["files"])
 
 
 class IdConverter(IntegerConverter):

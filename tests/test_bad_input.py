@@ -58,6 +58,21 @@ def test_nul_bytes_in_a_form_are_dropped_and_the_rest_is_saved(admin):
     )
 
 
+@pytest.mark.parametrize(
+    "disposition", ["form-data", "form-data; name=", 'form-data; filename="a.pdf"']
+)
+def test_a_form_part_without_a_name_is_left_out(client, disposition):
+    nameless = f"Content-Disposition: {disposition}\r\n\r\nabc"
+    email = "Content-Disposition: form-data; name=email\r\n\r\na@example.org"
+    body = f"--XX\r\n{nameless}\r\n--XX\r\n{email}\r\n--XX--\r\n"
+    for path in ("/login", "/inquiries/contact", "/delegation/new-link"):
+        response = client.post(path, data=body.encode(),
+                               content_type="multipart/form-data; boundary=XX")  # fmt: skip
+        # Refused for its missing CSRF token, like any form without one.
+        assert response.status_code == 400, path
+        assert "The form had expired" in response.get_data(as_text=True)
+
+
 def test_nul_bytes_in_a_query_string_or_a_path(admin):
     assert admin.get("/secretariat/invitations/addressees?q=%00").status_code == 200
     assert admin.get("/secretariat/mail?state=sent%00").status_code == 200

@@ -152,6 +152,8 @@ HOSTILE_HEADERS = {
     "X-Forwarded-Proto": ["gopher", "https, http, https"],
     "Cookie": ["session=forged.value.here", "session=" + "A" * 4000, "lang=\u202e"],
     "Referer": ["https://[::1", "\u202e"],
+    # A hostname IDNA cannot encode: werkzeug cannot build URLs for the error page itself.
+    "Host": ["a" * 64, "a..b", "[::1", "example.org:notaport", "\u202e.example.org"],
 }
 
 
