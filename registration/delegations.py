@@ -124,10 +124,16 @@ def ensure_delegation(
 
 
 def lock_delegation(delegation: Delegation, *, with_members: bool = False) -> Delegation:
-    """Re-read the delegation under a row lock (PostgreSQL) for a change that counts or compares.
+    """Re-read the delegation under a row lock for a change that counts or compares.
 
     `with_members` reads its delegates in the same statement; only the delegation is locked.
+    SQLite has no row locks, and Python's driver begins a transaction only at the first
+    write, so two requests would both read the state before either wrote it (and, say, both
+    acknowledge one submission): a write that changes nothing takes the database's write lock
+    first, which the other request waits for, then reads what the first committed.
     """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(_sqlite_lock_statement(), {"delegation": delegation.id})
     query = (
         select(Delegation)
         .where(Delegation.id == delegation.id)
@@ -137,6 +143,16 @@ def lock_delegation(delegation: Delegation, *, with_members: bool = False) -> De
         return db.session.scalar(query.with_for_update())
     query = query.options(joinedload(Delegation.delegates)).with_for_update(of=Delegation)
     return db.session.scalars(query).unique().one()
+
+
+@functools.cache
+def _sqlite_lock_statement() -> Update:
+    return (
+        update(Delegation)
+        .where(Delegation.id == bindparam("delegation"))
+        .values(version=Delegation.version, updated_at=Delegation.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def check_version(delegation: Delegation, version: int | None) -> None:

@@ -1,4 +1,6 @@
-"""No overbooking under concurrent submissions, on PostgreSQL: the size limit and side events."""
+"""No overbooking under concurrent submissions, on PostgreSQL: the size limit and side events.
+A delegation submitted from several tabs at once is submitted and acknowledged once, on
+PostgreSQL as on SQLite."""
 
 from __future__ import annotations
 
@@ -10,9 +12,17 @@ from sqlalchemy import func, select
 
 from plenary import create_app
 from plenary.extensions import db
+from plenary.models import OutboxMessage
 from plenary.registration import delegations, side_events
-from plenary.registration.errors import DelegationFull, EmailTaken
-from plenary.registration.models import Delegate, Delegation, PlaceState, SideEventPlace
+from plenary.registration.errors import DelegationFull, EmailTaken, NotAllowedNow
+from plenary.registration.models import (
+    Delegate,
+    DelegateRole,
+    Delegation,
+    DelegationState,
+    PlaceState,
+    SideEventPlace,
+)
 from tests.conftest import base_settings
 from tests.registration_helpers import invited_state, open_event, person, received, side_event
 
@@ -46,6 +56,9 @@ def run_together(app, work) -> list[str]:
             except EmailTaken:
                 db.session.rollback()
                 outcomes.append("email taken")
+            except NotAllowedNow:
+                db.session.rollback()
+                outcomes.append("refused")
             finally:
                 db.session.remove()
 
@@ -140,3 +153,37 @@ def test_twenty_first_answers_at_once_make_one_delegation(postgres_app):
     outcomes = run_together(postgres_app, first_answer)
     assert len(outcomes) == PARALLEL and len(set(outcomes)) == 1
     assert db.session.scalar(select(func.count()).select_from(Delegation)) == 1
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, tmp_path):
+    extra = {}
+    if request.param == "postgresql":
+        extra["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    app = create_app(base_settings(tmp_path, **extra))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_twenty_parallel_submissions_of_one_delegation_acknowledge_it_once(any_app):
+    event = open_event(max_delegation_size=None)
+    country, _ = invited_state(event)
+    delegation = delegations.ensure_delegation(event, country.id, None)
+    delegation.participates = True
+    delegations.add_delegate(delegation, person(1, role=DelegateRole.HEAD), actor="t")
+    db.session.commit()
+    delegation_id = delegation.id
+
+    def submit(number: int) -> str:
+        delegations.submit_delegation(db.session.get(Delegation, delegation_id), actor="t")
+        return "submitted"
+
+    outcomes = run_together(any_app, submit)
+    assert sorted(outcomes) == ["refused"] * (PARALLEL - 1) + ["submitted"]
+    db.session.expire_all()
+    assert db.session.get(Delegation, delegation_id).state == DelegationState.SUBMITTED
+    kinds = db.session.scalars(select(OutboxMessage.kind)).all()
+    assert kinds.count("registration.acknowledgement") == 1, kinds
