@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
@@ -95,6 +97,10 @@ class ContactForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
+    # Made when the form is shown: the answer it sends is sent once, however often it is posted.
+    # (A page shown before this field existed posts none, and sends as before.)
+    key = HiddenField(default=lambda: uuid.uuid4().hex,
+                      validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])  # fmt: skip
     body = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=20000)])
     submit = SubmitField(_l("Send the answer"))
 

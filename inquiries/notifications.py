@@ -76,8 +76,13 @@ def forward_contribution(inquiry: Inquiry, received: InquiryMessage, address: st
     )
 
 
-def staff_reply(inquiry: Inquiry, answered: InquiryMessage | None, body: str) -> OutboxMessage:
-    """A person's answer: threaded, with the reference in the subject, no Auto-Submitted."""
+def staff_reply(
+    inquiry: Inquiry, answered: InquiryMessage | None, body: str, key: str | None = None
+) -> OutboxMessage:
+    """A person's answer: threaded, with the reference in the subject, no Auto-Submitted.
+
+    `key`, the form's, is sent once: a second post of the same form writes the same Message-ID.
+    """
     rendered = outbox.render_email(
         "inquiries/reply", inquiry.language, inquiry=inquiry, body=body, event=inquiry.event
     )
@@ -99,4 +104,5 @@ def staff_reply(inquiry: Inquiry, answered: InquiryMessage | None, body: str) ->
         reply_to=_reply_to(inquiry),
         headers=_threading(answered),
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        message_id=outbox.message_id_for("reply", key) if key else None,
     )

@@ -12,9 +12,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import exc, select
 
-from plenary import audit
+from plenary import audit, outbox
 from plenary.extensions import db
-from plenary.models import Event, User, utcnow
+from plenary.models import Event, OutboxMessage, User, utcnow
 
 from . import mime, notifications
 from .models import (
@@ -326,10 +326,20 @@ def ingest(raw: bytes, *, mailbox: str | None = None, uidvalidity: int | None = 
     return IngestResult("joined" if joined else "new", inquiry.id, message_id)
 
 
-def reply(inquiry: Inquiry, body: str, user: User) -> InquiryMessage:
-    """Send the Secretariat's answer, threaded under the sender's last message."""
+def reply(inquiry: Inquiry, body: str, user: User, key: str | None = None) -> InquiryMessage:
+    """Send the Secretariat's answer, threaded under the sender's last message.
+
+    The form's `key` sends it once: a double click, or the form posted again, raises
+    InquiryError("sent") (or, when two posts race, IntegrityError at the flush).
+    """
     if inquiry.state == InquiryState.MERGED:
         raise InquiryError("merged")
+    if key and db.session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.message_id == outbox.message_id_for("reply", key)
+        )
+    ):
+        raise InquiryError("sent")
     # Thread under the sender's last mail; a form's sender never saw the form's internal
     # Message-ID, so then under our last message to them (the acknowledgement).
     theirs = [
@@ -341,7 +351,7 @@ def reply(inquiry: Inquiry, body: str, user: User) -> InquiryMessage:
         if m.direction == Direction.OUT and inquiry.sender_email in (m.recipients or [])
     ]
     last_in = (theirs or ours or [None])[-1]
-    outgoing = notifications.staff_reply(inquiry, last_in, body)
+    outgoing = notifications.staff_reply(inquiry, last_in, body, key)
     message = _record_outgoing(inquiry, outgoing, Source.STAFF, author=user)
     inquiry.state = InquiryState.OPEN
     if inquiry.assignee_id is None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from plenary.auth import public, staff_required
@@ -169,6 +170,10 @@ def inquiry_show(inquiry_id: int):
     answer = db.session.get(CannedAnswer, canned_id) if canned_id is not None else None
     if answer is not None:
         reply.body.data = canned.fill(answer.body, inquiry, current_user)
+    return _show(inquiry, reply)
+
+
+def _show(inquiry: Inquiry, reply: ReplyForm, status: int = 200):
     assign = AssignForm(assignee=str(inquiry.assignee_id or ""))
     assign.assignee.choices = _staff_choices()
     delegation = delegation_for_sender(inquiry.sender_email, inquiry.event_id)
@@ -186,7 +191,7 @@ def inquiry_show(inquiry_id: int):
         delegation=delegation,
         delegation_link=delegation_url(delegation) if delegation else None,
         answers=answers, history=history, categories=category_labels(), sanitise_html=sanitise_html,
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 def _back(inquiry: Inquiry) -> Response:
@@ -199,14 +204,25 @@ def inquiry_reply(inquiry_id: int):
     inquiry = _inquiry_or_404(inquiry_id)
     form = ReplyForm()
     if not form.validate_on_submit():
-        flash(_("Write an answer before sending it."), "error")
-        return _back(inquiry)
+        if form.csrf_token.errors or form.key.errors:
+            flash(_("The form had expired. Please go back, reload it and try again."), "error")
+            return _back(inquiry)
+        # The answer stays in the form, its message next to it.
+        return _show(inquiry, form, 400)
     try:
-        operations.reply(inquiry, form.body.data, current_user)
-    except operations.InquiryError:
-        flash(_("This inquiry was merged; answer it in the thread it was merged into."), "error")
+        operations.reply(inquiry, form.body.data, current_user, form.key.data)
+        db.session.commit()
+    except operations.InquiryError as refusal:
+        if str(refusal) == "sent":
+            flash(_("This answer has already been sent."), "error")
+        else:
+            flash(_("This inquiry was merged; answer it in the thread it was merged into."),
+                  "error")  # fmt: skip
         return _back(inquiry)
-    db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same form, posted twice at once: the other post sent it
+        flash(_("This answer has already been sent."), "error")
+        return _back(inquiry)
     flash(_("The answer is on its way to %(email)s.", email=inquiry.sender_email), "success")
     return _back(inquiry)
 

@@ -94,6 +94,12 @@ def new_message_id() -> str:
     return make_msgid(domain=domain)
 
 
+def message_id_for(kind: str, key: str) -> str:
+    """The Message-ID of the one message sent for a form's key, under BASE_URL's domain."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "plenary.localhost"
+    return f"<{kind}.{key}@{domain}>"
+
+
 def enqueue(
     *,
     kind: str,
@@ -107,17 +113,20 @@ def enqueue(
     attachments: Iterable[Attachment] = (),
     not_before: datetime | None = None,
     bulk: bool = False,
+    message_id: str | None = None,
 ) -> OutboxMessage:
     """Write one outgoing email into the current transaction; it is queued after commit.
 
     `not_before` holds it back until then. `bulk` mail (circulars, reminders) keeps to the
-    shared INVITATIONS_SEND_RATE and pauses with the breaker.
+    shared INVITATIONS_SEND_RATE and pauses with the breaker. A `message_id` made from what
+    the person sent (see `message_id_for`) makes the same message impossible to write twice:
+    the column is unique, and the flush raises IntegrityError.
     """
     recipients = [address for address in recipients if address]
     if not recipients:
         raise ValueError("an outbox message needs at least one recipient")
     message = OutboxMessage(
-        message_id=new_message_id(),
+        message_id=message_id or new_message_id(),
         kind=kind,
         subject_ref=subject_ref,
         sender=sender or current_app.config["MAIL_DEFAULT_SENDER"],

@@ -102,6 +102,33 @@ def remind(delegations, actor: str, user: User | None = None) -> int:
     return sent
 
 
+# A reminder the Secretariat sends by hand is not sent again to the same focal point sooner.
+RECENT = timedelta(hours=1)
+
+
+def not_reminded_lately(delegations: list, within: timedelta = RECENT) -> tuple[list, int]:
+    """Those (delegation, missing) whose focal point had no reminder within `within`, and how
+    many did. Each delegation is locked first, so two clicks at once send one reminder."""
+    from .delegations import lock_delegation  # reminders read delegations, not the reverse
+
+    for delegation, _missing in delegations:
+        lock_delegation(delegation)
+    ids = [delegation.id for delegation, _missing in delegations]
+    lately = set()
+    if ids:
+        lately = set(
+            db.session.scalars(
+                select(DelegationReminder.delegation_id).where(
+                    DelegationReminder.delegation_id.in_(ids),
+                    DelegationReminder.sent_at > utcnow() - within,
+                )
+            )
+        )
+    kept = [(delegation, missing) for delegation, missing in delegations
+            if delegation.id not in lately]  # fmt: skip
+    return kept, len(delegations) - len(kept)
+
+
 def _english(items: list) -> list[str]:
     from flask_babel import force_locale
 

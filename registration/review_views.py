@@ -299,6 +299,9 @@ def review_delegation_remind(event_id: int, delegation_id: int):
         missing = reminders.missing_items(delegation)
         if not missing:
             flash(_("This delegation lacks nothing: no reminder sent."), "info")
+        elif not reminders.not_reminded_lately([(delegation, missing)])[0]:
+            db.session.rollback()
+            flash(_("A reminder went to this delegation less than an hour ago."), "info")
         elif reminders.remind([(delegation, missing)], current_user.email, current_user):
             db.session.commit()
             flash(_("The reminder is on its way."), "success")
@@ -315,11 +318,13 @@ def reminders_send(event_id: int):
     filters = review.ReviewFilters.from_args(request.form)
     if ConfirmForm().validate_on_submit():
         ids = review.filtered_delegation_ids(event, filters)
-        sent = reminders.remind(
-            reminders.incomplete_delegations(event, ids), current_user.email, current_user
-        )
+        due, lately = reminders.not_reminded_lately(reminders.incomplete_delegations(event, ids))
+        sent = reminders.remind(due, current_user.email, current_user)
         db.session.commit()
         flash(_("%(count)d reminders queued.", count=sent), "success")
+        if lately:
+            flash(_("Not sent again to the delegations reminded less than an hour ago: "
+                    "%(count)d.", count=lately), "info")  # fmt: skip
     return redirect(url_for("registration.review_list", event_id=event.id, **filters.as_args()))
 
 

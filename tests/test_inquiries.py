@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from email.utils import make_msgid
 
 import pytest
@@ -361,6 +362,32 @@ def test_staff_reply_is_threaded_and_carries_the_reference(client, event):
         select(AuditEntry.action).where(AuditEntry.object_id == str(inquiry.id))
     )
     assert "inquiry.reply" in list(actions)
+
+
+def test_an_answer_posted_twice_is_sent_once_and_a_long_one_is_kept(client, event):
+    ingest(inquiry_mail.mail())
+    inquiry = db.session.scalars(select(Inquiry)).one()
+    staff_client(client)
+    page = f"/inquiries/helpdesk/{inquiry.id}"
+    html = client.get(page).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([0-9a-f]{32})"', html).group(1)
+    form = {"csrf_token": csrf_token(client, page), "key": key, "body": "Six members at most."}
+    first = client.post(f"{page}/reply", data=form)
+    again = client.post(f"{page}/reply", data=form, follow_redirects=True)
+    assert first.status_code == 302
+    assert "This answer has already been sent." in again.get_data(as_text=True)
+    assert len(outbox("inquiry.reply")) == 1
+    # Another showing of the form is another answer.
+    other = re.search(r'name="key" type="hidden" value="([0-9a-f]{32})"',
+                      client.get(page).get_data(as_text=True)).group(1)  # fmt: skip
+    assert other != key
+    assert client.post(f"{page}/reply", data={**form, "key": other}).status_code == 302
+    assert len(outbox("inquiry.reply")) == 2
+    long = client.post(f"{page}/reply", data={**form, "key": "0" * 32, "body": "x" * 20001})
+    assert long.status_code == 400
+    assert "x" * 20001 in long.get_data(as_text=True)
+    assert 'id="body-error"' in long.get_data(as_text=True)
+    assert len(outbox("inquiry.reply")) == 2
 
 
 def test_canned_answer_fills_its_merge_fields(client, event):

@@ -424,6 +424,20 @@ def test_bulk_reminders_go_to_the_incomplete_delegations_shown(client, staff, wo
     [reminder] = db.session.scalars(select(DelegationReminder)).all()
     assert reminder.delegation_id == world.kenya.id
     assert reminder.actor == "staff@example.org"
+    # Clicked again, or the delegation's own button: the focal point is not reminded twice.
+    again = submit(client, page, f"/secretariat/events/{world.event.id}/reminders",
+                   region="africa")  # fmt: skip
+    own = f"/secretariat/events/{world.event.id}/delegations/{world.kenya.id}"
+    alone = submit(client, own, f"{own}/remind")
+    assert (again.status_code, alone.status_code) == (302, 302)
+    assert len(db.session.scalars(select(DelegationReminder)).all()) == 1
+    shown = client.get(own).get_data(as_text=True)
+    assert "A reminder went to this delegation less than an hour ago." in shown
+    # An hour later it may go again.
+    reminder.sent_at = utcnow() - timedelta(hours=1, minutes=1)
+    db.session.commit()
+    submit(client, own, f"{own}/remind")
+    assert len(db.session.scalars(select(DelegationReminder)).all()) == 2
 
 
 def test_the_queue_costs_the_same_queries_for_more_delegations(client, staff, world):
