@@ -655,6 +655,13 @@ def update_delegate(
     # Passport details are personal: the record says they changed, not what they are.
     private = {"passport_number", "date_of_birth", "passport_expires_on", "nationality"}
     shown = {k: (["…", "…"] if k in private else v) for k, v in changes.items()}
+    if (
+        user is None
+        and delegate.state == DelegateState.APPROVED
+        and REVIEWED_FIELDS & changes.keys()
+    ):
+        _review_again(delegate)
+        shown["state"] = ["approved", "pending"]
     record_change(delegation, "delegate.edit", shown, actor=actor, user=user, delegate=delegate)
     audit.record("delegate.edit", delegate, user=user, actor=actor, changed=sorted(changes))
     if delegation.state in (DelegationState.SUBMITTED, DelegationState.APPROVED):
@@ -662,13 +669,30 @@ def update_delegate(
     return changes
 
 
+# What the Secretariat approved a person on: when a focal point changes any of it, an approved
+# delegate waits for the Secretariat again (their badge number is kept for the new badge).
+REVIEWED_FIELDS = frozenset({
+    "honorific", "given_name", "family_name", "email", "role", "nationality", "passport_number",
+    "date_of_birth", "passport_expires_on", "visa_letter_needed",
+})  # fmt: skip
+
+
+def _review_again(delegate: Delegate) -> None:
+    if delegate.state == DelegateState.APPROVED:
+        delegate.state = DelegateState.PENDING
+        delegate.approved_at = None
+
+
 def attach_photo(
     delegate: Delegate, stored: StoredFile, *, actor: str, user: User | None = None
 ) -> None:
-    """The badge photograph (a checked JPEG or PNG) replaces any earlier one."""
+    """The badge photograph (a checked JPEG or PNG) replaces any earlier one; from a focal
+    point, an approved delegate's new photograph goes to the Secretariat again."""
     _check_editable(delegate.delegation, user)
     previous = delegate.photo
     delegate.photo = stored
+    if user is None:
+        _review_again(delegate)
     _touch(delegate.delegation)
     record_change(delegate.delegation, "delegate.photo", {"photo": ["…", stored.filename]},
                   actor=actor, user=user, delegate=delegate)  # fmt: skip

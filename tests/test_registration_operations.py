@@ -152,6 +152,36 @@ def test_submission_needs_a_head_then_changes_are_recorded(delegation):
     assert delegation.delegate_count == 1 and member.state == DelegateState.CANCELLED
 
 
+def test_a_focal_point_changing_who_was_approved_sends_them_back_for_review(delegation):
+    staff = make_user()
+    head = delegations.add_delegate(delegation, person(1, DelegateRole.HEAD), actor=ACTOR)
+    member = delegations.add_delegate(delegation, person(2), actor=ACTOR)
+    delegations.submit_delegation(delegation, actor=ACTOR)
+    delegations.approve_delegation(delegation, staff)
+    db.session.commit()
+    badge = head.badge_number
+    # A phone number is not what was approved; another name, passport or role is.
+    delegations.update_delegate(member, person(2, phone="+372 555 0100"), actor=ACTOR)
+    assert member.state == DelegateState.APPROVED
+    delegations.update_delegate(head, person(1, DelegateRole.HEAD, given_name="Other",
+                                             passport_number="K0000001"), actor=ACTOR)  # fmt: skip
+    assert head.state == DelegateState.PENDING and head.approved_at is None
+    change = db.session.scalars(select(DelegationChange).order_by(DelegationChange.id)).all()[-1]
+    assert change.details["state"] == ["approved", "pending"]
+    assert change.details["passport_number"] == ["…", "…"]
+    # The Secretariat's own correction keeps the approval.
+    delegations.update_delegate(member, person(2, given_name="Corrected"), actor="s", user=staff)
+    assert member.state == DelegateState.APPROVED
+    # Approved again: the same badge number, and a new confirmation to the person.
+    delegations.approve_delegate(head, staff)
+    db.session.commit()
+    assert head.state == DelegateState.APPROVED and head.badge_number == badge
+    confirmations = db.session.scalars(
+        select(OutboxMessage).filter_by(kind="registration.confirmation")
+    ).all()
+    assert [m.recipients[0] for m in confirmations].count("person1@example.ee") == 2
+
+
 def test_removing_from_a_draft_deletes_and_frees_the_place(delegation):
     member = delegations.add_delegate(delegation, person(1), actor=ACTOR)
     delegations.remove_delegate(member, actor=ACTOR)
