@@ -125,9 +125,11 @@ class IntentForm(FlaskForm):
 
     @classmethod
     def of(cls, delegation: Delegation | None) -> IntentForm:
+        # formdata=None: on a refused post, the form shows what is saved, not what was posted.
         if delegation is None:
-            return cls(data={"version": "0"})
+            return cls(formdata=None, data={"version": "0"})
         return cls(
+            formdata=None,
             data={
                 "version": str(delegation.version),
                 "participation": {True: "yes", False: "no"}.get(delegation.participates),
@@ -141,7 +143,7 @@ class IntentForm(FlaskForm):
                 "focal_point_name": delegation.focal_point_name,
                 "focal_point_email": delegation.focal_point_email,
                 "comment": delegation.comment,
-            }
+            },
         )
 
     def expected_version(self) -> int | None:
@@ -262,7 +264,7 @@ class DelegateForm(FlaskForm):
         }  # fmt: skip
         data.update(role=delegate.role.value, attendance=delegate.attendance.value,
                     days=list(delegate.days))  # fmt: skip
-        return cls(data=data, event=event)
+        return cls(formdata=None, data=data, event=event)
 
     def details(self) -> DelegateDetails:
         return DelegateDetails(

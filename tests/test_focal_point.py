@@ -232,8 +232,17 @@ def test_the_other_office_is_told_and_a_stale_answer_refused(app):
     assert stale.status_code == 409
     assert "Someone else saved an answer" in text_of(stale)
     assert delegation_of(country).participates is True
+    # The form now shows the saved answer, with its version: saved again, it is taken.
+    shown = re.search(r'name="version" type="hidden" value="([^"]*)"', text_of(stale)).group(1)
+    assert shown == str(delegation_of(country).version) != version
+    [yes] = re.findall(r'<input[^>]*name="participation"[^>]*value="yes"[^>]*>', text_of(stale))
+    assert " checked" in yes
     page = text_of(second.get(link_of(mission)))
     assert "Last answer by Ms Kaja Tamm" in page
+    again = second.post(link_of(mission), data={"csrf_token": token, "version": shown,
+                                                "participation": "no"})  # fmt: skip
+    assert again.status_code == 302
+    assert delegation_of(country).participates is False
 
 
 def test_after_the_window_the_page_is_read_only_with_the_contact(app, client):
