@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from plenary.countries import REGIONS
+from plenary.countries import REGIONS, member_states
 from plenary.extensions import db
 from plenary.models import Country, Event, Organisation
 
@@ -82,6 +82,20 @@ def level_rank():
     )
 
 
+def states_named(text: str) -> list[str]:
+    """The codes of the Member States whose code is the text, or whose name in one of the six
+    languages holds it: "Estonie", "эстон", "EE"."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    return [
+        state.code
+        for state in member_states()
+        if state.code.casefold() == wanted
+        or any(wanted in name.casefold() for name in state.names.values())
+    ]
+
+
 def _filtered(query: Select, event: Event, filters: ReviewFilters, *, with_state: bool) -> Select:
     query = query.where(Delegation.event_id == event.id)
     if filters.country:
@@ -91,19 +105,22 @@ def _filtered(query: Select, event: Event, filters: ReviewFilters, *, with_state
     if filters.level:
         query = query.where(Delegation.head_level == filters.level)
     if filters.search:
-        pattern = f"%{filters.search.lower()}%"
+        term = filters.search.lower()
+
+        def has(column):  # % and _ are searched for as themselves
+            return func.lower(column).contains(term, autoescape=True)
+
         query = query.where(
             or_(
-                func.lower(Delegation.focal_point_name).like(pattern),
-                func.lower(Delegation.focal_point_email).like(pattern),
-                func.lower(Organisation.acronym).like(pattern),
+                Country.code.in_(states_named(filters.search)),
+                has(Delegation.focal_point_name),
+                has(Delegation.focal_point_email),
+                has(Organisation.acronym),
                 Delegation.id.in_(
                     select(Delegate.delegation_id).where(
                         Delegate.event_id == event.id,
                         or_(
-                            func.lower(Delegate.family_name).like(pattern),
-                            func.lower(Delegate.given_name).like(pattern),
-                            Delegate.email.like(pattern),
+                            has(Delegate.family_name), has(Delegate.given_name), has(Delegate.email)
                         ),
                     )
                 ),

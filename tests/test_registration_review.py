@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import urllib.parse
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -110,6 +111,18 @@ def test_the_queue_filters_by_region_state_and_level_with_counts(client, staff, 
     page = client.get(queue_url(world, country="ee")).get_data(as_text=True)
     assert "Estonia" in page and "Kenya" not in page
     assert "Delegates waiting for review: 2" in page
+
+
+@pytest.mark.parametrize(
+    "search,found",
+    [("Estonia", "EE"), ("estonie", "EE"), ("Эстония", "EE"), ("ke", "KE"), ("METS@", "EE"),
+     ("mets", "EE"), ("%", ""), ("_", "")],
+)  # fmt: skip
+def test_the_queue_finds_a_state_by_its_name_in_any_language(client, staff, world,
+                                                             search, found):  # fmt: skip
+    page = client.get(queue_url(world, q=urllib.parse.quote(search))).get_data(as_text=True)
+    shown = {code for code, name in (("EE", "Estonia"), ("KE", "Kenya")) if name in page}
+    assert shown == ({found} if found else set())
 
 
 @pytest.mark.parametrize(
