@@ -253,4 +253,8 @@ def visa_facts(delegate: Delegate) -> VisaLetterFacts:
         country_names=names,
         badge_number=delegate.badge_number or "",
         issued_on=(delegate.approved_at or utcnow()).date(),
+        nationality=delegate.nationality,
+        passport_number=delegate.passport_number,
+        date_of_birth=delegate.date_of_birth,
+        passport_expires_on=delegate.passport_expires_on,
     )

@@ -40,6 +40,11 @@ class VisaLetterFacts:
     issued_on: date
     # The country the delegate applies from, when it is not the one they represent.
     residence_names: dict[str, str] | None = None
+    # What identifies the traveller to the embassy, as the focal point gave it.
+    nationality: str = ""
+    passport_number: str = ""
+    date_of_birth: date | None = None
+    passport_expires_on: date | None = None
 
     @property
     def full_name(self) -> str:
@@ -105,12 +110,25 @@ def _section(facts: VisaLetterFacts, language: str) -> dict:
         "subject": texts["subject"].format(**values),
         "salutation": texts["salutation"],
         "paragraphs": [texts[key].format(**values) for key in ("confirm", "request", "costs")],
+        "traveller": _traveller(facts, texts, language),
         "badge": texts["badge"].format(**values),
         "closing": texts["closing"],
         "signature": texts["signature"],
         "contact_label": texts["contact"],
         "date": _format_date(facts.issued_on, language),
     }
+
+
+def _traveller(facts: VisaLetterFacts, texts: dict[str, str], language: str) -> list:
+    """(label, value) of what identifies the traveller, for those the focal point gave."""
+    rows = [
+        ("nationality", facts.nationality),
+        ("passport", facts.passport_number),
+        ("born", facts.date_of_birth and _format_date(facts.date_of_birth, language)),
+        ("expires", facts.passport_expires_on and _format_date(facts.passport_expires_on,
+                                                               language)),
+    ]  # fmt: skip
+    return [(texts[key], value) for key, value in rows if value]
 
 
 def _format_date(day: date, language: str) -> str:

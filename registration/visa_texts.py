@@ -4,6 +4,10 @@ from __future__ import annotations
 
 VISA_TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "nationality": "Nationality",
+        "passport": "Passport number",
+        "born": "Date of birth",
+        "expires": "Passport valid until",
         "heading": "Visa support letter",
         "reference": "Ref:",
         "to": "To the Embassy or Consulate of {host}",
@@ -12,8 +16,8 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "salutation": "Excellency,",
         "confirm": (
             "The Secretariat has the honour to confirm that {person}, {function}, is registered "
-            "as a member of the delegation of {country} to the {event}, to be held at {venue} "
-            "from {dates}."
+            "as a member of the delegation of {country} to the {event}, to be held at {venue}, "
+            "{dates}."
         ),
         "request": (
             "The Secretariat would be grateful if the Embassy or Consulate could facilitate the "
@@ -33,6 +37,10 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "copy": "English version",
     },
     "fr": {
+        "nationality": "Nationalité",
+        "passport": "Numéro de passeport",
+        "born": "Date de naissance",
+        "expires": "Passeport valable jusqu'au",
         "heading": "Lettre d'appui à une demande de visa",
         "reference": "Réf.:",
         "to": "Ambassade ou Consulat – {host}",
@@ -62,6 +70,10 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "copy": "Version française",
     },
     "es": {
+        "nationality": "Nacionalidad",
+        "passport": "Número de pasaporte",
+        "born": "Fecha de nacimiento",
+        "expires": "Pasaporte válido hasta el",
         "heading": "Carta de apoyo para la solicitud de visado",
         "reference": "Ref.:",
         "to": "Embajada o Consulado – {host}",
@@ -91,6 +103,10 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "copy": "Versión en español",
     },
     "ru": {
+        "nationality": "Гражданство",
+        "passport": "Номер паспорта",
+        "born": "Дата рождения",
+        "expires": "Паспорт действителен до",
         "heading": "Письмо в поддержку визового запроса",
         "reference": "Осн.:",
         "to": "Посольство или консульство – {host}",
@@ -120,6 +136,10 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "copy": "Версия на русском языке",
     },
     "zh": {
+        "nationality": "国籍",
+        "passport": "护照号码",
+        "born": "出生日期",
+        "expires": "护照有效期至",
         "heading": "签证支持函",
         "reference": "文号：",
         "to": "致{host}驻{residence}大使馆或领事馆",
@@ -139,6 +159,10 @@ VISA_TEXTS: dict[str, dict[str, str]] = {
         "copy": "中文本",
     },
     "ar": {
+        "nationality": "الجنسية",
+        "passport": "رقم جواز السفر",
+        "born": "تاريخ الميلاد",
+        "expires": "جواز السفر صالح حتى",
         "heading": "رسالة دعم لطلب تأشيرة",
         "reference": "المرجع:",
         "to": "سفارة أو قنصلية – {host}",

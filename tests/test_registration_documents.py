@@ -99,7 +99,8 @@ def visa_facts(event, language: str) -> VisaLetterFacts:
         event=event, language=language, honorific="Mr", given_name="Ivan",
         family_name="Petrov", function="Adviser", institution="Ministry of Digital Development",
         country_names={"en": "Kazakhstan", "ru": "Казахстан"}, badge_number="GDAI-7",
-        issued_on=date(2026, 6, 1),
+        issued_on=date(2026, 6, 1), nationality="Kazakhstan", passport_number="N12345678",
+        date_of_birth=date(1980, 3, 9), passport_expires_on=date(2031, 5, 1),
     )  # fmt: skip
 
 
@@ -112,7 +113,12 @@ def test_the_visa_letter_is_in_the_delegates_language_then_english(app):
     assert "Посольство или консульство – Швейцария Страна: Казахстан" in russian
     assert "Казахстан" in russian and "Ivan Petrov" in russian
     assert "To the Embassy or Consulate of Switzerland in Kazakhstan" in english
-    assert "GDAI-7" in english and "6 July 2026 – 7 July 2026" in english
+    assert "GDAI-7" in english and "Palexpo, Geneva, 6 July 2026 – 7 July 2026." in english
+    # What identifies the traveller, labelled in each language.
+    assert "Номер паспорта N12345678" in russian and "Дата рождения 9 марта 1980 г." in russian
+    for text in ("Nationality Kazakhstan", "Passport number N12345678",
+                 "Date of birth 9 March 1980", "Passport valid until 1 May 2031"):  # fmt: skip
+        assert text in english
 
 
 def test_an_english_visa_letter_has_one_version(app):
