@@ -19,6 +19,7 @@ from plenary.models import User, utcnow
 
 from .models import (
     LIVE_DELEGATE_STATES,
+    PRIVATE_DELEGATE_FIELDS,
     Delegate,
     DelegateRole,
     Delegation,
@@ -65,6 +66,7 @@ DELEGATION_FIELDS = (
 DELEGATE_FIELDS = (
     "honorific", "given_name", "family_name", "function", "institution", "email", "phone",
     "language", "role", "attendance", "accessibility_needs", "visa_letter_needed",
+    "nationality", "passport_number", "passport_expires_on", "date_of_birth",
 )  # fmt: skip
 
 
@@ -93,9 +95,10 @@ def update_delegate(delegate: Delegate, user: User, reason: str, **values: Any) 
         return changed
     delegation = delegate.delegation
     delegation.version = (delegation.version or 0) + 1
+    shown = {k: (["…", "…"] if k in PRIVATE_DELEGATE_FIELDS else v) for k, v in changed.items()}
     _change(delegation, user, "secretariat.edit", delegate, reason=reason.strip(),
-            fields=changed)  # fmt: skip
-    audit.record("delegate.edit", delegate, user=user, fields=changed, reason=reason.strip())
+            fields=shown)  # fmt: skip
+    audit.record("delegate.edit", delegate, user=user, fields=shown, reason=reason.strip())
     return changed
 
 

@@ -36,6 +36,7 @@ from .errors import (
 from .models import (
     COUNTED_DELEGATE_STATES,
     LIVE_DELEGATE_STATES,
+    PRIVATE_DELEGATE_FIELDS,
     Attendance,
     Delegate,
     DelegateRole,
@@ -652,9 +653,7 @@ def update_delegate(
         return changes
     _flush_guarded(delegate)
     _touch(delegation)
-    # Passport details are personal: the record says they changed, not what they are.
-    private = {"passport_number", "date_of_birth", "passport_expires_on", "nationality"}
-    shown = {k: (["…", "…"] if k in private else v) for k, v in changes.items()}
+    shown = {k: (["…", "…"] if k in PRIVATE_DELEGATE_FIELDS else v) for k, v in changes.items()}
     if (
         user is None
         and delegate.state == DelegateState.APPROVED

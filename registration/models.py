@@ -187,6 +187,10 @@ class DelegateState(enum.StrEnum):
 COUNTED_DELEGATE_STATES = frozenset({DelegateState.PENDING, DelegateState.APPROVED})
 # A person holds their email for an event while in one of these states.
 LIVE_DELEGATE_STATES = ("requested", "pending", "approved")
+# Personal: the records of a change say these changed, never what they were or are.
+PRIVATE_DELEGATE_FIELDS = frozenset(
+    {"nationality", "passport_number", "passport_expires_on", "date_of_birth"}
+)
 _LIVE = "state IN ('requested', 'pending', 'approved')"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -18,7 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 
-from .forms import HEAD_LEVELS
+from .forms import HEAD_LEVELS, NOT_A_DATE
 from .models import Attendance, DelegateRole
 
 ROLES = [
@@ -83,6 +84,13 @@ class DelegateEditForm(FlaskForm):
     attendance = SelectField(_l("Attendance"), choices=ATTENDANCES)
     accessibility_needs = TextAreaField(_l("Accessibility needs"), validators=[Length(max=2000)])
     visa_letter_needed = BooleanField(_l("Needs a visa support letter"))
+    nationality = StringField(_l("Nationality (for the visa letter)"), validators=[Length(max=100)])
+    passport_number = StringField(_l("Passport number (for the visa letter)"),
+                                  validators=[Length(max=40)])  # fmt: skip
+    passport_expires_on = DateField(_l("Passport valid until"), validators=[Optional()],
+                                    invalid_value_message=NOT_A_DATE)  # fmt: skip
+    date_of_birth = DateField(_l("Date of birth (for the visa letter)"), validators=[Optional()],
+                              invalid_value_message=NOT_A_DATE)  # fmt: skip
     reason = _reason(_l("Why this change (kept in the audit trail)"))
     submit = SubmitField(_l("Save the changes"))
 

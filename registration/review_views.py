@@ -28,6 +28,7 @@ from .review_forms import DelegateEditForm, DelegationEditForm, RejectForm, Spea
 from .visa import render_visa_letter_pdf, visa_filename
 
 PREFIX = "/secretariat/events/<int:event_id>"
+DATES = ("passport_expires_on", "date_of_birth")  # left empty: None, not ""
 
 
 def _event(event_id: int) -> Event:
@@ -272,7 +273,10 @@ def review_delegate_edit(event_id: int, delegate_id: int):
         else None
     )
     if form.validate_on_submit():
-        values = {name: _text(getattr(form, name).data) for name in decisions.DELEGATE_FIELDS}
+        values = {
+            name: getattr(form, name).data if name in DATES else _text(getattr(form, name).data)
+            for name in decisions.DELEGATE_FIELDS
+        }
         try:
             changed = decisions.update_delegate(delegate, current_user, form.reason.data, **values)
             db.session.commit()

@@ -270,11 +270,19 @@ def test_a_change_by_the_secretariat_is_kept_with_old_and_new_values(client, sta
     page = f"/secretariat/events/{world.event.id}/delegates/{world.member.id}/edit"
     response = submit(client, page, given_name="Maria", family_name="Mets",
                       email="maria.mets@example.org", language="fr", role="adviser",
-                      attendance="online", reason="Asked by the mission by phone")  # fmt: skip
+                      attendance="online", passport_number="K7654321",
+                      date_of_birth="1980-03-09",
+                      reason="Asked by the mission by phone")  # fmt: skip
     errors = re.findall(r'class="error"[^>]*>([^<]*)', response.get_data(as_text=True))
     assert response.status_code == 302, errors
     db.session.refresh(world.member)
     assert (world.member.given_name, world.member.role.value) == ("Maria", "adviser")
+    assert (world.member.passport_number, world.member.date_of_birth) == (
+        "K7654321", datetime(1980, 3, 9).date())  # fmt: skip
+    # The passport's details are said to have changed, never written in the records.
+    for record in (*db.session.scalars(select(DelegationChange)),
+                   *db.session.scalars(select(AuditEntry))):  # fmt: skip
+        assert "K7654321" not in str(record.details)
     change = db.session.scalars(select(DelegationChange)).all()[-1]
     assert change.what == "secretariat.edit" and change.user_id == staff.id
     assert change.details["fields"]["given_name"] == ["Mari", "Maria"]
