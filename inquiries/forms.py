@@ -11,6 +11,7 @@ from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from plenary.forms import no_control_characters
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 
@@ -52,12 +53,18 @@ def sniff(data: bytes) -> str | None:
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=200), no_control_characters]
+    )
     email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(
+        _l("Organisation"), validators=[Optional(), Length(max=200), no_control_characters]
+    )
     country = SelectField(_l("Country"), validators=[Optional()], validate_choice=True)
     category = SelectField(_l("Category"), validators=[DataRequired()])
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    subject = StringField(
+        _l("Subject"), validators=[DataRequired(), Length(max=200), no_control_characters]
+    )
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10000)])
     attachments = MultipleFileField(_l("Attachments (PDF, images, documents)"))
     # Hidden from people by the stylesheet; a robot that fills it in is ignored.

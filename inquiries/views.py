@@ -81,7 +81,8 @@ def contact():
         db.session.commit()
         session["inquiry_reference"] = inquiry.reference
         return redirect(url_for("inquiries.contact_sent"))
-    return render_template("inquiries/contact.html", form=form)
+    page = render_template("inquiries/contact.html", form=form)
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.get("/contact/sent")

@@ -24,6 +24,26 @@ LATEST_YEAR = 2200
 LARGEST_INTEGER = 2**31 - 1
 
 
+# Overrides and isolates of the text's direction: in a name, "Paul Martin" can be made to read
+# as another (U+202E). The marks U+200E and U+200F, which right-to-left names need, are kept.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse NUL and other control characters (line breaks only where text has lines), and,
+    on a line, the controls that reorder the text around them."""
+    value = field.data if isinstance(field.data, str) else ""
+    lines = field.type == "TextAreaField"
+    allowed = "\n\r\t" if lines else ""
+    if any(
+        (ord(c) < 32 and c not in allowed)
+        or ord(c) == 127
+        or (not lines and c in DIRECTION_CONTROLS)
+        for c in value
+    ):
+        raise ValidationError(_l("Remove the control characters from this field."))
+
+
 class IntegerField(wtforms.IntegerField):
     """A whole number that fits an INTEGER column; a larger one is an error for the field."""
 

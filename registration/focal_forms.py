@@ -24,9 +24,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from plenary.forms import no_control_characters
 from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 from plenary.models import Event
@@ -53,14 +54,6 @@ def _strip(value: Any) -> Any:
 
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
-
-
-def no_control_characters(form, field) -> None:
-    """Refuse NUL and other control characters (line breaks only where text has lines)."""
-    value = field.data if isinstance(field.data, str) else ""
-    allowed = "\n\r\t" if field.type == "TextAreaField" else ""
-    if any((ord(c) < 32 and c not in allowed) or ord(c) == 127 for c in value):
-        raise ValidationError(_l("Remove the control characters from this field."))
 
 
 def _text(label, max_length: int, *, required: str | None = None, area: bool = False):
@@ -236,8 +229,19 @@ class DelegateForm(FlaskForm):
             if value is not None and not date(1900, 1, 1) <= value <= date(2100, 12, 31):
                 getattr(self, name).errors.append(_l("Give a date between 1900 and 2100."))
                 valid = False
-        if self.date_of_birth.data and self.date_of_birth.data > self._event.starts_on:
+        if self.date_of_birth.data and self.date_of_birth.data > date.today():
             self.date_of_birth.errors.append(_l("The date of birth is in the future."))
+            valid = False
+        expires = self.passport_expires_on.data
+        if expires and not self.passport_expires_on.errors and expires <= self._event.ends_on:
+            self.passport_expires_on.errors.append(
+                _l("The passport must still be valid after the event's last day.")
+            )
+            valid = False
+        if self.visa_letter_needed.data and self.attendance.data == Attendance.ONLINE.value:
+            self.visa_letter_needed.errors.append(
+                _l("A visa support letter is for delegates who attend in person.")
+            )
             valid = False
         if self.visa_letter_needed.data:
             for name, message in (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from plenary.extensions import db
@@ -214,6 +216,32 @@ def test_scanners_and_reloads_are_not_openings(app, client):
     submit(client, link, **INTENT)
     client.get(link, headers=BROWSER)  # back after the answer
     assert db.session.get(Invitation, ministry.id).open_count == 1
+
+
+@pytest.mark.parametrize(
+    "fields,field,message",
+    [
+        ({"given_name": "Paul\u202eMartin"}, "given_name",
+         "Remove the control characters from this field."),
+        ({"date_of_birth": (NOW + timedelta(days=1)).date().isoformat()}, "date_of_birth",
+         "The date of birth is in the future."),
+        ({"passport_expires_on": (NOW + timedelta(days=31)).date().isoformat()},
+         "passport_expires_on", "The passport must still be valid after the event's last day."),
+        ({"visa_letter_needed": "y", "attendance": "online", "nationality": "Estonian",
+          "passport_number": "K1"}, "visa_letter_needed",
+         "A visa support letter is for delegates who attend in person."),
+        ({"attendance": "by pigeon"}, "attendance", "Not a valid choice."),
+    ],
+)  # fmt: skip
+def test_a_delegate_that_cannot_be_is_refused_next_to_the_field(app, client, fields, field,
+                                                                message):  # fmt: skip
+    _event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    refused = submit(client, link + "/delegates/new", **person_form(1, **fields))
+    assert refused.status_code == 400
+    assert f'id="{field}-error">{message}<' in html.unescape(text_of(refused))
+    assert db.session.scalar(select(Delegate)) is None
 
 
 def test_the_other_office_is_told_and_a_stale_answer_refused(app):

@@ -98,11 +98,14 @@ def test_contact_form_shows_errors_next_to_fields_and_keeps_nothing(client, even
         language="en",
         email="not-an-address",
         message="",
+        name="Jo\r\nBcc: evil@example.com",
+        subject="Visa \u202efdp.exe",
         files=[(io.BytesIO(b"MZ\x90\x00\x03\xff\xff"), "tool.exe")],
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'id="email-error"' in page and 'id="message-error"' in page
+    assert 'id="name-error"' in page and 'id="subject-error"' in page
     assert "tool.exe is not a PDF" in page
     assert db.session.scalar(select(func.count(Inquiry.id))) == 0
     assert outbox("inquiry.acknowledgement") == []

@@ -81,11 +81,31 @@ def test_a_focal_point_answers_registers_two_delegates_and_submits(journey):
         page.get_by_role("button", name="Submit the delegation to the Secretariat").click()
         page.wait_for_load_state()
         assert "submitted and awaits the Secretariat" in page.content()
+        # Long names within the limits, on a phone, right to left: the page stays on the
+        # screen, and a table too wide for it scrolls inside it.
+        page.goto(journey["url"] + "/delegates/new")
+        page.get_by_label("Given name").fill("Abdulrahman" * 9)
+        page.get_by_label("Family name").fill("Long")
+        page.get_by_label("Function").fill("Adviser" * 28)
+        page.get_by_label("Email", exact=True).fill("long.name@example.ee")
+        page.get_by_role("button", name="Save the delegate").click()
+        page.wait_for_url("**/delegates")
+        base = journey["url"].split("/delegation/")[0]
+        for width, path in ((390, journey["url"] + "/delegates?lang=ar"),
+                            (1280, journey["url"] + "/delegates?lang=ar"),
+                            (390, base + "/inquiries/contact?lang=ar"),
+                            (1280, base + "/inquiries/contact?lang=ar")):  # fmt: skip
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(path)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, (path, width, wide)
+            box = page.locator("h1").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (path, box)
         assert errors == []
         browser.close()
     delegation = db.session.scalar(select(Delegation))
     assert delegation.state == DelegationState.SUBMITTED and delegation.speaking_request
     names = sorted(d.full_name for d in db.session.scalars(select(Delegate)))
-    assert names == ["Alar Karis", "Mari Maasikas"]
+    assert names == ["Abdulrahman" * 9 + " Long", "Alar Karis", "Mari Maasikas"]
     # The browser's visit counted as one opening, its later page loads did not.
     assert db.session.get(Invitation, journey["invitation"]).open_count == 1
