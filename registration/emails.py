@@ -173,13 +173,16 @@ def send_self_registration_notice(
     person_function: str,
     url: str,
     subject_ref: str,
+    secretariat: bool = False,
 ) -> OutboxMessage:
-    """To the focal point: a national registered and waits for their approval."""
+    """To the focal point: a national registered and waits for their approval. To the
+    Secretariat (`secretariat`) when the State has no focal point to decide."""
     language = language_of(language)
     return _send(
         "self_registration", "self_registration_notice", language, recipients, subject_ref,
         event, recipient_name=recipient_name, party=party, person=person,
         person_email=person_email, person_function=person_function, url=url,
+        secretariat=secretariat,
     )  # fmt: skip
 
 

@@ -115,8 +115,9 @@ def store_photo(upload, actor: str, field: str = "photo") -> StoredFile:
     data = _read(upload, field)
     content_type = _check_image(data, field)
     extension = ".jpg" if content_type == JPEG else ".png"
-    name = _safe_filename(upload.filename, "photo" + extension)
-    return _store(data, content_type, name, actor)
+    # Named for what it is: a PNG sent as "poly.html" is kept as "poly.png".
+    stem = _safe_filename(upload.filename, "photo").rsplit(".", 1)[0] or "photo"
+    return _store(data, content_type, stem + extension, actor)
 
 
 def download(stored: StoredFile) -> Response:

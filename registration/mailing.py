@@ -67,6 +67,27 @@ def _to_focal_point(delegation: Delegation, *, link: bool = True) -> dict | None
     return envelope
 
 
+def _to_secretariat(delegation: Delegation) -> dict | None:
+    """The event's Secretariat address, for what no focal point can decide: in English, with
+    the delegation's review page."""
+    address = delegation.event.inquiry_email
+    if not address:
+        return None
+    return {
+        "event": delegation.event,
+        "language": DEFAULT_LANGUAGE,
+        "recipients": [address],
+        "recipient_name": "",
+        "party": delegation.party_name(DEFAULT_LANGUAGE),
+        "url": external_url(
+            "registration.review_delegation",
+            event_id=delegation.event_id,
+            delegation_id=delegation.id,
+        ),
+        "secretariat": True,
+    }
+
+
 def _to_delegate(delegate: Delegate) -> dict:
     """How to write to a delegate: their address, language, name and State."""
     delegation = delegate.delegation
@@ -157,6 +178,8 @@ def send_self_registration_notice(delegate: Delegate):
     """To the focal point: a national registered and waits for their decision."""
     delegation = delegate.delegation
     envelope = _to_focal_point(delegation)
+    if envelope is None:
+        envelope = _to_secretariat(delegation)
     if envelope is None:
         return None
     return emails.send_self_registration_notice(

@@ -17,7 +17,7 @@ from plenary.forms import ConfirmForm
 from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.models import Country, Event, OutboxMessage, utcnow
 
-from . import bp, delegations, notifications, operations
+from . import bp, delegations, files, notifications, operations
 from .errors import RegistrationError
 from .focal_forms import LinkRequestForm, SelfRegistrationForm
 
@@ -111,7 +111,10 @@ def self_register(slug: str):
             form.country.errors.append(_("Choose your country."))
         else:
             try:
-                delegations.self_register(event, country_id, form.details())
+                delegate = delegations.self_register(event, country_id, form.details())
+                if form.photo.data:
+                    stored = files.store_photo(form.photo.data, "self-registration")
+                    delegations.attach_photo(delegate, stored, actor="self-registration")
             except RegistrationError as error:
                 db.session.rollback()
                 if not error.attach(form):

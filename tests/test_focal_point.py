@@ -347,6 +347,35 @@ def test_self_registration_then_the_focal_point_accepts(app, client):
     assert db.session.get(Delegate, requested.id).state == DelegateState.PENDING
 
 
+def test_a_national_of_a_state_without_focal_point_registers_with_a_photo(app, client):
+    from plenary.registration.models import Delegation
+    from tests.factories import make_country
+
+    event, _country, _invitations = setup_state(app)
+    latvia = make_country("LV")
+    db.session.commit()
+    png = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (60, 80), "white").save(png, "PNG")
+    page = f"/events/{event.slug}/register"
+    response = client.post(page, data={
+        "csrf_token": csrf_token(client, page), "country": str(latvia.id),
+        **person_form(7, email="p7@example.lv"), "photo": (io.BytesIO(png.getvalue()), "me.html"),
+    }, content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 302
+    person = db.session.scalar(select(Delegate).filter_by(email="p7@example.lv"))
+    assert person.photo is not None and person.photo.filename == "me.png"
+    # No focal point for Latvia: the Secretariat is told, with the delegation's review page.
+    [notice] = db.session.scalars(
+        select(OutboxMessage).filter_by(kind="registration.self_registration_notice")
+    ).all()
+    delegation = db.session.scalar(select(Delegation).filter_by(country_id=latvia.id))
+    assert notice.recipients == [event.inquiry_email] == ["ai.dialogue@example.org"]
+    assert "Latvia has no focal point for this event yet" in notice.text_body
+    assert f"/secretariat/events/{event.id}/delegations/{delegation.id}" in notice.text_body
+
+
 def test_side_event_sign_up_and_the_waiting_list(app, client):
     event, country, (ministry, _) = setup_state(app)
     reception = side_event(event, capacity=1)
