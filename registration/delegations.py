@@ -32,6 +32,7 @@ from .errors import (
     NotAllowedNow,
     RegistrationClosed,
     StaleAnswer,
+    StaleDelegate,
 )
 from .models import (
     COUNTED_DELEGATE_STATES,
@@ -634,12 +635,28 @@ def add_delegate(
     return delegate
 
 
+def seen_token(delegate: Delegate) -> str:
+    """What a form shows of the delegate's last change, to tell whether it was changed since."""
+    return delegate.updated_at.isoformat() if delegate.updated_at else ""
+
+
 def update_delegate(
-    delegate: Delegate, details: DelegateDetails, *, actor: str, user: User | None = None
+    delegate: Delegate,
+    details: DelegateDetails,
+    *,
+    actor: str,
+    user: User | None = None,
+    seen: str | None = None,
 ) -> dict[str, list[Any]]:
-    """Change a delegate's details; after submission the change is recorded and confirmed."""
+    """Change a delegate's details; after submission the change is recorded and confirmed.
+
+    `seen`, the `seen_token` of the form's showing, refuses a form older than the delegate's
+    last change (StaleDelegate), which would otherwise undo it silently.
+    """
     delegation = delegate.delegation
     _check_editable(delegation, user)
+    if seen and seen != seen_token(delegate):
+        raise StaleDelegate()
     if delegate.state not in (DelegateState.PENDING, DelegateState.APPROVED,
                               DelegateState.REQUESTED) and user is None:  # fmt: skip
         raise NotAllowedNow()

@@ -54,6 +54,13 @@ class StaleAnswer(RegistrationError):
     )
 
 
+class StaleDelegate(RegistrationError):
+    message = _l(
+        "Someone else changed this delegate while you were editing: the saved details are "
+        "shown below. Check them, then save yours again."
+    )
+
+
 class NotAllowedNow(RegistrationError):
     message = _l("This cannot be done in the delegation's present state.")
 

@@ -32,7 +32,7 @@ from plenary.i18n import LANGUAGES
 from plenary.i18n import lazy_gettext as _l
 from plenary.models import Event
 
-from .delegations import DelegateDetails, Intent
+from .delegations import DelegateDetails, Intent, seen_token
 from .forms import HEAD_LEVELS
 from .models import Attendance, Delegate, DelegateRole, Delegation, HeadLevel
 
@@ -174,6 +174,7 @@ def _day_label(day: date, locale: Locale | None) -> str:
 class DelegateForm(FlaskForm):
     """A person in the delegation."""
 
+    seen = HiddenField()  # the delegate's last change when the form was shown
     honorific = _text(_l("Honorific (H.E., Mr, Ms, Dr...)"), 60)
     given_name = _text(_l("Given name"), 100, required=_l("Give the given name."))
     family_name = _text(_l("Family name"), 100, required=_l("Give the family name."))
@@ -267,7 +268,7 @@ class DelegateForm(FlaskForm):
             )
         }  # fmt: skip
         data.update(role=delegate.role.value, attendance=delegate.attendance.value,
-                    days=list(delegate.days))  # fmt: skip
+                    days=list(delegate.days), seen=seen_token(delegate))  # fmt: skip
         return cls(formdata=None, data=data, event=event)
 
     def details(self) -> DelegateDetails:

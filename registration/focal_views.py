@@ -23,7 +23,7 @@ from .access import (
     is_person_opening,
     open_link,
 )
-from .errors import RegistrationError, StaleAnswer
+from .errors import RegistrationError, StaleAnswer, StaleDelegate
 from .focal_forms import DelegateForm, IntentForm, NoteVerbaleForm, ReasonForm
 from .models import Delegate, Delegation, DelegationState, SideEventPlace
 
@@ -193,6 +193,7 @@ def delegation_composition(focal: FocalPoint):
 def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
     delegation = _delegation(focal)
     delegate = _delegate_of(delegation, delegate_id) if delegate_id is not None else None
+    status = None
     if request.method == "POST":
         form = DelegateForm(event=focal.event)
     elif delegate is not None:
@@ -206,10 +207,15 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
             if delegate is None:
                 delegate = delegations.add_delegate(delegation, form.details(), actor=focal.actor)
             else:
-                delegations.update_delegate(delegate, form.details(), actor=focal.actor)
+                delegations.update_delegate(delegate, form.details(), actor=focal.actor,
+                                            seen=form.seen.data)  # fmt: skip
             if form.photo.data:
                 stored = files.store_photo(form.photo.data, focal.actor)
                 delegations.attach_photo(delegate, stored, actor=focal.actor)
+        except StaleDelegate as error:
+            _refused(error)
+            delegate = db.session.get(Delegate, delegate_id)
+            form, status = DelegateForm.of(delegate, focal.event), 409
         except RegistrationError as error:
             _refused(error, form)
             delegate = db.session.get(Delegate, delegate_id) if delegate_id else None
@@ -220,7 +226,7 @@ def delegate_edit(focal: FocalPoint, delegate_id: int | None = None):
             return _back(focal, "registration.delegation_composition")
     page = render_template("registration/delegate_form.html", form=form, delegate=delegate,
                            **_context(focal, _delegation(focal)))  # fmt: skip
-    return page, 400 if form.is_submitted() else 200
+    return page, status or (400 if form.is_submitted() else 200)
 
 
 def _delegate_action(focal: FocalPoint, delegate_id: int, action) -> object:

@@ -244,6 +244,34 @@ def test_a_delegate_that_cannot_be_is_refused_next_to_the_field(app, client, fie
     assert db.session.scalar(select(Delegate)) is None
 
 
+def test_a_delegate_changed_in_another_tab_is_not_overwritten(app, client):
+    _event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1))
+    delegate = db.session.scalar(select(Delegate))
+    page = f"{link}/delegates/{delegate.id}"
+    shown = text_of(client.get(page))  # tab A opens the form...
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', shown).group(1)
+    token = csrf_token(client, page)
+    # ...tab B saves a phone number...
+    assert submit(client, page, **person_form(1, phone="+372 555 0101")).status_code == 302
+    # ...then tab A saves what it showed: refused, and the form now shows B's number.
+    stale = client.post(page, data={"csrf_token": token, "seen": seen,
+                                    **person_form(1, function="Adviser")})  # fmt: skip
+    assert stale.status_code == 409
+    assert "Someone else changed this delegate" in text_of(stale)
+    assert 'value="+372 555 0101"' in text_of(stale)
+    db.session.refresh(delegate)
+    assert (delegate.phone, delegate.function) == ("+372 555 0101", "")
+    fresh = re.search(r'name="seen" type="hidden" value="([^"]*)"', text_of(stale)).group(1)
+    both = person_form(1, phone="+372 555 0101", function="Adviser")
+    again = client.post(page, data={"csrf_token": token, "seen": fresh, **both})
+    assert again.status_code == 302
+    db.session.refresh(delegate)
+    assert delegate.function == "Adviser"
+
+
 def test_the_other_office_is_told_and_a_stale_answer_refused(app):
     _event, country, (ministry, mission) = setup_state(app)
     first, second = app.test_client(), app.test_client()
