@@ -30,6 +30,7 @@ from .errors import (
     HeadTaken,
     IncompleteDelegation,
     NotAllowedNow,
+    NotTakingPart,
     RegistrationClosed,
     StaleAnswer,
     StaleDelegate,
@@ -281,10 +282,13 @@ def record_intent(
         notifications.enqueue_contribution_offer(delegation)
     if addressee_id is not None:
         notifications.enqueue_answer_to_other_offices(delegation, addressee_id, previous_office)
-    if changes and delegation.state in (DelegationState.SUBMITTED, DelegationState.APPROVED):
-        notify.delegation_changed(delegation)
-    if not intent.participates and delegation.state in OPEN_STATES - {DelegationState.DRAFT}:
+    withdrawing = not intent.participates and delegation.state in OPEN_STATES - {
+        DelegationState.DRAFT
+    }
+    if withdrawing:  # the cancellation's email says it all: no "changes received" beside it
         cancel_delegation(delegation, actor=actor, user=user)
+    elif changes and delegation.state in (DelegationState.SUBMITTED, DelegationState.APPROVED):
+        notify.delegation_changed(delegation)
     return changes
 
 
@@ -319,7 +323,9 @@ def submit_delegation(delegation: Delegation, *, actor: str, user: User | None =
     if delegation.state != DelegationState.DRAFT:
         raise NotAllowedNow()
     active = [d for d in delegation.delegates if d.state in COUNTED_DELEGATE_STATES]
-    if not delegation.participates or not any(d.role == DelegateRole.HEAD for d in active):
+    if not delegation.participates:
+        raise NotTakingPart()
+    if not any(d.role == DelegateRole.HEAD for d in active):
         raise IncompleteDelegation()
     delegation.state = DelegationState.SUBMITTED
     delegation.submitted_at = utcnow()
@@ -358,6 +364,8 @@ def reopen_delegation(delegation: Delegation, *, actor: str, user: User | None =
         raise NotAllowedNow()
     delegation.state = DelegationState.DRAFT
     delegation.cancelled_at = None
+    # Registering again is taking part again, whatever the last answer said.
+    delegation.participates = True
     _touch(delegation)
     audit.record("delegation.reopen", delegation, user=user, actor=actor)
 

@@ -65,6 +65,10 @@ class NotAllowedNow(RegistrationError):
     message = _l("This cannot be done in the delegation's present state.")
 
 
+class NotTakingPart(RegistrationError):
+    message = _l("Your answer says that your State does not take part: change it, then submit.")
+
+
 class IncompleteDelegation(RegistrationError):
     message = _l("Add at least one delegate, with a head of delegation, before submitting.")
 

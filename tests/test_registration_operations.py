@@ -16,6 +16,7 @@ from plenary.registration.errors import (
     HeadTaken,
     IncompleteDelegation,
     NotAllowedNow,
+    NotTakingPart,
     RegistrationClosed,
     StaleAnswer,
 )
@@ -208,6 +209,24 @@ def test_the_secretariat_approves_and_badges_are_numbered(delegation):
     assert approved == [head] and head.state == DelegateState.APPROVED
     assert head.badge_number == f"{delegation.event_id:03d}-{head.id:06d}"
     assert delegation.decided_by_id == staff.id
+
+
+def test_a_state_that_withdraws_hears_it_once_and_may_register_again(delegation):
+    delegations.add_delegate(delegation, person(1, DelegateRole.HEAD), actor=ACTOR)
+    delegations.submit_delegation(delegation, actor=ACTOR)
+    db.session.commit()
+    delegations.record_intent(delegation, delegations.Intent(participates=False), actor=ACTOR)
+    db.session.commit()
+    kinds = db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+    # The submission's acknowledgement, then the cancellation alone (to the focal point and
+    # the delegate), and no "changes received" beside it.
+    assert kinds == ["registration.acknowledgement"] + ["registration.cancellation"] * 2
+    delegations.reopen_delegation(delegation, actor=ACTOR)
+    assert delegation.state == DelegationState.DRAFT and delegation.participates is True
+    delegations.add_delegate(delegation, person(2, DelegateRole.HEAD), actor=ACTOR)
+    delegation.participates = False  # an answer of "no" left on a draft
+    with pytest.raises(NotTakingPart):
+        delegations.submit_delegation(delegation, actor=ACTOR)
 
 
 def test_after_the_window_only_the_secretariat_changes(delegation):
