@@ -220,6 +220,15 @@ class EventForm(FlaskForm):
         if opens and closes and closes <= opens:
             self.registration_closes_at.errors.append(_l("Registration must close after it opens."))
             valid = False
+        last = self.ends_on.data if not self.ends_on.errors else None
+        # Local times, as typed: the event's own days.
+        for field, message in (
+            (self.registration_opens_at, _l("Registration must open before the event ends.")),
+            (self.registration_closes_at, _l("Registration must close by the event's last day.")),
+        ):
+            if last and field.data is not None and not field.errors and field.data.date() > last:
+                field.errors.append(message)
+                valid = False
         return valid
 
     def details(self) -> events.EventDetails:

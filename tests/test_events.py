@@ -139,6 +139,10 @@ def test_winter_deadline_uses_geneva_winter_time(staff, dialogue):
     [
         ({"ends_on": "2026-07-05"}, "ends_on", "The last day cannot be before the first day."),
         ({"ends_on": "2026-08-06"}, "ends_on", "An event lasts 31 days at most."),
+        ({"registration_closes_at": "2026-07-08T09:00"}, "registration_closes_at",
+         "Registration must close by the event's last day."),
+        ({"registration_opens_at": "2026-07-08T09:00", "registration_closes_at": ""},
+         "registration_opens_at", "Registration must open before the event ends."),
         ({"timezone": "Europe/Geneva"}, "timezone",
          "Unknown time zone: give a name such as Europe/Zurich or America/New_York."),
         ({"country_code": "UK"}, "country_code",
