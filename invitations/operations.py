@@ -71,6 +71,17 @@ _ANNEX_FIELD_LABELS = {
 }
 
 
+# The letter's texts in each language, as the editor labels them.
+_LETTER_FIELD_LABELS = {
+    "sender_unit": _l("Issuing unit"),
+    "place": _l("Place"),
+    "addressed_to": _l("To (one audience per line)"),
+    "salutation": _l("Salutation"),
+    "closing": _l("Closing"),
+    "signatory_title": _l("Signatory's title"),
+}
+
+
 def readiness_problems(circular: Circular) -> list[str]:
     """What stands between this circular and its approval, in words for the editor."""
     problems = []
@@ -90,6 +101,16 @@ def readiness_problems(circular: Circular) -> list[str]:
                 known=known,
             )
         )
+    # A text given in one language of the letter but not in another would come out in English
+    # in the other, in the middle of its letter.
+    for name, label in _LETTER_FIELD_LABELS.items():
+        texts = getattr(circular, name) or {}
+        missing = [code for code in languages if any(texts.values()) and not texts.get(code)]
+        if missing:
+            problems.append(
+                _("%(field)s has no text in: %(languages)s.", field=label,
+                  languages=", ".join(missing))
+            )  # fmt: skip
     for annex in circular.annexes:
         missing = [code for code in languages if not (annex.body or {}).get(code)]
         if missing:

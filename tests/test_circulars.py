@@ -152,6 +152,20 @@ def test_approval_lists_the_problems_first(app, world):
     assert circular.state == CircularState.DRAFT
 
 
+def test_a_letter_text_missing_in_one_of_its_languages_stops_the_approval(app, world):
+    circular = make_circular(world["event"])
+    circular.subject = {**circular.subject, "zh": "人工智能治理全球对话"}
+    circular.body = {**circular.body, "zh": "谨通知。"}
+    db.session.commit()
+    with pytest.raises(operations.CircularNotReady) as refused:
+        operations.approve(circular, None, actor="test")
+    problems = refused.value.problems
+    # Chinese has a subject and a body; its salutation, closing... would come out in English.
+    for label in ("Salutation", "Closing", "Signatory's title", "Place"):
+        assert f"{label} has no text in: zh." in problems
+    assert circular.state == CircularState.DRAFT
+
+
 def test_approval_problems_are_in_the_interface_s_language(app, world):
     from flask_babel import force_locale
 
