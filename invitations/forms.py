@@ -17,7 +17,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from plenary.countries import REGIONS, region_label
@@ -78,7 +86,8 @@ class CircularForm(FlaskForm):
             ),
         ],
     )
-    issued_on = DateField(_l("Date"), validators=[DataRequired()])
+    issued_on = DateField(_l("Date"), validators=[InputRequired()],
+                          invalid_value_message=_l("Give a date, such as 2026-07-06."))  # fmt: skip
     event_id = SelectField(_l("Event"), coerce=int, validators=[DataRequired()])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = EmailField(

@@ -247,6 +247,12 @@ def circular_approve(circular_id: int):
 def circular_send(circular_id: int):
     circular = _circular_or_404(circular_id)
     if ConfirmForm().validate_on_submit():
+        if circular.state == CircularState.SENT and not db.session.scalar(
+            select(func.count()).select_from(operations.pending_audience(circular).subquery())
+        ):
+            flash(_("No one has joined the audience since %(reference)s was sent: nothing to "
+                    "send.", reference=circular.reference), "info")  # fmt: skip
+            return redirect(url_for("invitations.circular_show", circular_id=circular.id))
         try:
             operations.start_sending(circular, current_user)
         except operations.CircularNotReady as error:

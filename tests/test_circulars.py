@@ -110,6 +110,17 @@ def test_editor_says_what_is_missing_next_to_the_field_and_saves_nothing(staff, 
     assert db.session.scalar(db.select(db.func.count(Circular.id))) == 0
 
 
+@pytest.mark.parametrize(
+    "date,message",
+    [("2026-02-30", "Give a date, such as 2026-07-06."), ("", "This field is required.")],
+)
+def test_a_date_that_does_not_exist_is_said_so(staff, world, date, message):
+    fields = editor_fields(world["event"].id, issued_on=date)
+    response = submit(staff, "/secretariat/invitations/circulars/new", **fields)
+    assert response.status_code == 400
+    assert f'<p class="error" id="issued_on-error">{message}</p>' in response.get_data(as_text=True)
+
+
 def test_two_circulars_cannot_share_a_reference(staff, world):
     make_circular(world["event"], reference="CL-26/30")
     db.session.commit()
@@ -319,8 +330,10 @@ def test_the_send_button_queues_the_circular_and_shows_progress(staff, world, ap
         "state": "sent", "audience": 4, "invited": 4, "queued": 0, "sent": 3, "failed": 0,
         "unreachable": 1, "opened": 0, "answered": 0, "remaining": 0,
     }  # fmt: skip
-    submit(staff, show, f"{show}/send")
+    again = submit(staff, show, f"{show}/send")
     assert len(sent_files(app)) == 3
+    assert "No one has joined the audience since CL-26/22 was sent: nothing to send." in (
+        staff.get(again.headers["Location"]).get_data(as_text=True))  # fmt: skip
 
 
 def test_a_draft_cannot_be_sent(staff, world):
