@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import warnings
 
 from flask import Response, current_app
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -58,6 +59,26 @@ def _check_pdf(data: bytes, field: str) -> None:
         raise BadUpload(_l("This PDF file is damaged or empty."), field)
 
 
+_STRICT = threading.Lock()
+
+
+def _decode_whole(data: bytes) -> None:
+    """Decode every pixel: verify() reads a PNG's chunks but decodes no JPEG, and a photograph
+    cut short (an interrupted upload) is to be refused, not printed grey on a badge.
+
+    WeasyPrint, once imported, tells Pillow to accept cut images (LOAD_TRUNCATED_IMAGES, a
+    global); it is turned off for this decoding only. OSError when the image is cut short.
+    """
+    with _STRICT:
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def _check_image(data: bytes, field: str) -> str:
     message = _l("The photograph must be a JPEG or PNG image.")
     try:
@@ -71,6 +92,7 @@ def _check_image(data: bytes, field: str) -> str:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise BadUpload(_l("The image is too large in pixels."), field)
                 image.verify()
+            _decode_whole(data)
     except BadUpload:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
