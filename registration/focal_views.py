@@ -405,9 +405,12 @@ def side_event_place(focal: FocalPoint, session_id: int, delegate_id: int):
                 place = db.session.scalar(
                     db.select(SideEventPlace).filter_by(session_id=item.id, delegate_id=delegate.id)
                 )
-                if place is not None:
-                    delegations.check_window(focal.event, None)
-                    side_events.cancel_place(place, actor=focal.actor)
+                if place is None or place.state.value == "cancelled":
+                    raise RegistrationError(
+                        _("%(name)s has no place or turn to give up.", name=delegate.full_name)
+                    )
+                delegations.check_window(focal.event, None)
+                side_events.cancel_place(place, actor=focal.actor)
                 message = _("The place is given up.")
             else:
                 place = side_events.sign_up(item, delegate, actor=focal.actor)
@@ -415,7 +418,7 @@ def side_event_place(focal: FocalPoint, session_id: int, delegate_id: int):
                     _("%(name)s has a place.", name=delegate.full_name)
                     if place.state.value == "confirmed"
                     else _(
-                        "The event is full: %(name)s is on the waiting list.",
+                        "The event is full. On the waiting list: %(name)s.",
                         name=delegate.full_name,
                     )
                 )
@@ -424,4 +427,6 @@ def side_event_place(focal: FocalPoint, session_id: int, delegate_id: int):
         else:
             db.session.commit()
             flash(message, "success")
+    else:
+        flash(_("The form had expired. Please go back, reload it and try again."), "error")
     return _back(focal, "registration.side_event_list")

@@ -8,7 +8,7 @@ from plenary.i18n import lazy_gettext as _l
 from plenary.models import utcnow
 
 from . import bp
-from .focal_forms import ATTENDANCE, ROLES
+from .focal_forms import ATTENDANCE, ROLES, DelegateForm, IntentForm
 from .forms import HEAD_LEVELS
 
 DELEGATE_STATES = {
@@ -26,6 +26,25 @@ CHANGES = {
     "delegate.photo": _l("Photograph changed"),
     "delegate.cancel": _l("Delegate cancelled"),
     "cancel": _l("Delegation cancelled"),
+    "secretariat.edit": _l("Changed by the Secretariat"),
+}
+
+
+def _field_labels(*forms) -> dict[str, Any]:
+    """The label of each field of these forms, by the field's name (a change lists names)."""
+    labels = {}
+    for form in forms:
+        for name in dir(form):
+            unbound = getattr(form, name)
+            if hasattr(unbound, "field_class") and unbound.args:
+                labels.setdefault(name, unbound.args[0])
+    return labels
+
+
+FIELDS = {
+    **_field_labels(DelegateForm, IntentForm),
+    "participates": _l("Participation"),
+    "state": _l("State"),
 }
 
 
@@ -40,6 +59,7 @@ def registration_labels() -> dict[str, Any]:
         "head_levels": {choice.value: choice.label for choice in HEAD_LEVELS},
         "delegate_states": DELEGATE_STATES,
         "change_labels": CHANGES,
+        "field_labels": FIELDS,
         "now_utc": utcnow(),
         "head_level_label": lambda value: _HEAD_LEVELS.get(value, value),
     }

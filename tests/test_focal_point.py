@@ -427,6 +427,24 @@ def test_side_event_sign_up_and_the_waiting_list(app, client):
     )
     assert promoted.recipients == ["person2@example.ee"]
     assert "Waiting list" not in text_of(client.get(places))
+    # Giving up a place one no longer has says so.
+    again = submit(client, places, f"{places}/{reception.id}/{first.id}", place_action="cancel")
+    assert "Given1 Family1 has no place or turn to give up." in text_of(
+        client.get(again.headers["Location"]))  # fmt: skip
+
+
+def test_the_changes_since_submission_name_the_fields_as_the_form_does(app, client):
+    _event, _country, (ministry, _) = setup_state(app)
+    link = link_of(ministry)
+    submit(client, link, **INTENT)
+    submit(client, link + "/delegates/new", **person_form(1, role="head"))
+    submit(client, link + "/delegates", link + "/submit")
+    delegate = db.session.scalar(select(Delegate))
+    submit(client, f"{link}/delegates/{delegate.id}",
+           **person_form(1, role="head", function="Minister", phone="+372 1"))  # fmt: skip
+    page = html.unescape(text_of(client.get(link + "/delegates")))
+    assert "Delegate changed: Given1 Family1" in page
+    assert "(Function or title, Telephone)" in page and "(function, phone)" not in page
 
 
 def test_the_page_is_in_the_addressees_language_and_the_switcher_works(app, client):
