@@ -1,4 +1,5 @@
-"""The Secretariat's exports of delegations, delegates and speakers, as CSV or XLSX.
+"""The Secretariat's exports of delegations, delegates, speakers and side events' places, as
+CSV or XLSX.
 
 Each export is one query (two for speakers), whatever the number of rows; every cell goes
 through plenary.spreadsheets, which keeps a typed "=..." from running as a formula.
@@ -12,14 +13,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from plenary.extensions import db
-from plenary.models import Country, Event, Organisation
+from plenary.i18n import pick
+from plenary.models import Country, Event, EventSession, Organisation
 from plenary.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 
-from .models import Delegate, Delegation
+from .models import Delegate, Delegation, PlaceState, SideEventPlace
 from .speakers import speakers
 
 FORMATS = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
-KINDS = ("delegations", "delegates", "speakers")
+KINDS = ("delegations", "delegates", "speakers", "side_events")
 
 DELEGATION_HEADER = [
     "code", "party", "region", "state", "participates", "head_level", "speaking_request",
@@ -32,6 +34,10 @@ DELEGATE_HEADER = [
     "function", "institution", "email", "phone", "language", "role", "days", "attendance",
     "accessibility_needs", "visa_letter_needed", "self_registered", "state", "approved_at",
     "decision_reason",
+]  # fmt: skip
+SIDE_EVENT_HEADER = [
+    "side_event", "starts_at", "capacity", "place", "waiting_position", "code", "party",
+    "honorific", "given_name", "family_name", "email", "requested_at", "confirmed_at",
 ]  # fmt: skip
 SPEAKER_HEADER = [
     "position", "code", "party", "head_level", "head_of_delegation", "requested_at",
@@ -143,10 +149,56 @@ def speaker_rows(event: Event) -> Iterator[list[Any]]:
         ]  # fmt: skip
 
 
+def side_event_rows(event: Event) -> Iterator[list[Any]]:
+    """Who has a place at each side event, then who waits, in their turn (one query).
+
+    Times are in the event's time zone, as the programme shows them.
+    """
+    from .events import utc_to_local
+
+    parties = _parties(event)
+    query = (
+        select(
+            EventSession.title, EventSession.starts_at, EventSession.capacity,
+            SideEventPlace.state, Delegate.delegation_id, Delegate.honorific,
+            Delegate.given_name, Delegate.family_name, Delegate.email,
+            SideEventPlace.requested_at, SideEventPlace.confirmed_at,
+        )
+        .join(EventSession, SideEventPlace.session_id == EventSession.id)
+        .join(Delegate, SideEventPlace.delegate_id == Delegate.id)
+        .where(EventSession.event_id == event.id, SideEventPlace.state != PlaceState.CANCELLED)
+        .order_by(EventSession.starts_at, EventSession.id, SideEventPlace.state,
+                  SideEventPlace.requested_at, SideEventPlace.id)
+    )  # fmt: skip
+    line: dict[str, int] = {}
+    for (
+        title,
+        starts_at,
+        capacity,
+        state,
+        delegation_id,
+        *person,
+        requested,
+        confirmed,
+    ) in db.session.execute(query):
+        name = pick(title, "en")
+        position = None
+        if state == PlaceState.WAITING:
+            line[name] = position = line.get(name, 0) + 1
+        code, party, _region = parties.get(delegation_id, ["", "", ""])
+        yield [
+            name, utc_to_local(starts_at, event.timezone).replace(tzinfo=None), capacity,
+            _enum(state), position, code, party, *person,
+            utc_to_local(requested, event.timezone).replace(tzinfo=None),
+            utc_to_local(confirmed, event.timezone).replace(tzinfo=None) if confirmed else None,
+        ]  # fmt: skip
+
+
 _EXPORTS = {
     "delegations": (DELEGATION_HEADER, delegation_rows),
     "delegates": (DELEGATE_HEADER, delegate_rows),
     "speakers": (SPEAKER_HEADER, speaker_rows),
+    "side_events": (SIDE_EVENT_HEADER, side_event_rows),
 }
 
 
