@@ -83,7 +83,10 @@ def test_counted_strings_follow_each_language_s_plural_rules(app):
         assert "в течение 21 дня" in link(21)
     with app.test_request_context(), force_locale("ar"):
         assert "لمدة 7 أيام" in link(7)
-        assert "لمدة 180 يوم" in link(180)
+        # 11 to 99 (and 180, whose noun follows its last part, 80) count in the accusative
+        # singular; 100 to 102 in the genitive.
+        assert "لمدة 180 يوماً" in link(180) and "لمدة 11 يوماً" in link(11)
+        assert "لمدة 100 يوم." in link(100)
     with app.test_request_context(), force_locale("fr"):
         assert "valable 1 jour." in link(1)
 
