@@ -359,7 +359,17 @@ def canned_edit(answer_id: int | None = None):
     if answer_id and answer is None:
         abort(404)
     form = CannedAnswerForm(obj=answer)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and db.session.scalar(
+        select(CannedAnswer.id).where(
+            func.lower(CannedAnswer.title) == form.title.data.strip().lower(),
+            CannedAnswer.language == form.language.data,
+            CannedAnswer.id != (answer.id if answer else 0),
+        )
+    ):
+        form.title.errors.append(_("Another canned answer in this language has this title."))
+        valid = False
+    if valid:
         from plenary import audit
 
         if answer is None:
@@ -371,7 +381,8 @@ def canned_edit(answer_id: int | None = None):
         db.session.commit()
         flash(_("Canned answer saved."), "success")
         return redirect(url_for("inquiries.canned_list"))
-    return render_template("inquiries/canned_form.html", form=form, answer=answer)
+    page = render_template("inquiries/canned_form.html", form=form, answer=answer)
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.post("/helpdesk/answers/<int:answer_id>/delete")

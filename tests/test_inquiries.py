@@ -407,7 +407,17 @@ def test_canned_answer_fills_its_merge_fields(client, event):
         "/inquiries/helpdesk/answers/new",
         data={"csrf_token": token, "title": "Bad", "language": "fr", "body": "Bonjour {nom}"},
     )
+    assert response.status_code == 400
     assert "Unknown merge fields: nom" in response.get_data(as_text=True)
+    # The same title in the same language is another answer's; in another language it is not.
+    same = {"csrf_token": token, "title": "size ", "language": "en", "body": "Six."}
+    response = client.post("/inquiries/helpdesk/answers/new", data=same)
+    assert response.status_code == 400
+    assert "Another canned answer in this language has this title." in response.get_data(
+        as_text=True)  # fmt: skip
+    response = client.post("/inquiries/helpdesk/answers/new", data={**same, "language": "fr"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(CannedAnswer.id))) == 2
 
 
 def test_notes_assign_close_reopen_and_merge_are_audited(client, event):
