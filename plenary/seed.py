@@ -24,6 +24,10 @@ DEMO_ADMIN_EMAIL = "admin@example.org"
 _steps: list[tuple[int, str, Callable[[], str]]] = []
 
 
+# Geneva as each UN language writes it (the venue, Palexpo, is a name in all of them).
+GENEVA_NAMES = {"ar": "جنيف", "zh": "日内瓦", "fr": "Genève", "ru": "Женева", "es": "Ginebra"}
+
+
 def demo_step(order: int, name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
     """Register a seeding step; steps run by order and return a line to print."""
 
@@ -143,6 +147,7 @@ def seed_event() -> str:
         description=EVENT_DESCRIPTION,
         venue="Palexpo",
         city="Geneva",
+        cities=GENEVA_NAMES,
         country_code="CH",
         starts_on=first_day,
         ends_on=date(2026, 7, 7),

@@ -14,6 +14,7 @@ from plenary import audit
 from plenary.auth import public, staff_required
 from plenary.extensions import db, limiter
 from plenary.forms import ConfirmForm
+from plenary.i18n import current_language
 from plenary.invitations.models import Addressee, Circular, Invitation
 from plenary.models import Country, Event, OutboxMessage, utcnow
 
@@ -105,6 +106,7 @@ def self_register(slug: str):
     form.country.choices = [("", "—"), *_country_choices()]
     if not form.is_submitted():
         form.days.data = days
+        form.language.data = current_language()  # the emails, in the language of the page
     if open_now and form.validate_on_submit():
         country_id = int(form.country.data) if form.country.data.isdigit() else None
         if country_id is None or db.session.get(Country, country_id) is None:

@@ -18,7 +18,7 @@ from plenary.extensions import db
 from plenary.invitations import demo_texts as texts
 from plenary.invitations.models import Addressee, AddresseeKind, Annex, Circular
 from plenary.models import Country, Event, EventSession, SessionKind, utcnow
-from plenary.seed import DEMO_EVENT_SLUG, demo_step
+from plenary.seed import DEMO_EVENT_SLUG, GENEVA_NAMES, demo_step
 
 DEMO_OPEN_EVENT_SLUG = "ai-governance-dialogue-demo"
 DEMO_REFERENCE = "CL-DEMO/1"
@@ -71,6 +71,7 @@ def _event() -> Event:
         description=DEMO_NOTE,
         venue="Palexpo",
         city="Geneva",
+        cities=GENEVA_NAMES,
         country_code="CH",
         starts_on=first_day,
         ends_on=first_day + timedelta(days=1),

@@ -361,6 +361,10 @@ def test_self_registration_then_the_focal_point_accepts(app, client):
     event, country, (ministry, _) = setup_state(app)
     page = f"/events/{event.slug}/register"
     assert "Estonia" in text_of(client.get(page))
+    # The emails' language is the page's until the person chooses another.
+    arabic = text_of(client.get(page + "?lang=ar"))
+    assert re.search(r'<option selected value="ar">|<option value="ar" selected>', arabic)
+    client.get(page + "?lang=en")
     response = submit(client, page, country=str(country.id), **person_form(5))
     assert response.status_code == 302
     requested = db.session.scalar(select(Delegate))
