@@ -42,6 +42,10 @@ def test_a_circular_to_200_addressees_is_sent_exactly_once_each(production_stack
             make_addressee(country, kind, address, language, full_name=f"Name {state.code} {kind}")
             expected[address] = (language, state.names[language])
     circular = make_circular(event, subject=SUBJECTS, body=BODIES)
+    # Every text of the letter in the six languages, or the approval stops it.
+    for name in ("place", "sender_unit", "addressed_to", "salutation", "closing",
+                 "signatory_title"):  # fmt: skip
+        setattr(circular, name, {code: f"{name} ({code})" for code in LANGUAGES})
     for annex in circular.annexes:
         annex.body = {code: f"Annex ({code})" for code in LANGUAGES}
         annex.address_block = dict.fromkeys(LANGUAGES, "{full_name}\n{country}")
