@@ -106,7 +106,7 @@ class ContactForm(FlaskForm):
 class ReplyForm(FlaskForm):
     # Made when the form is shown: the answer it sends is sent once, however often it is posted.
     # (A page shown before this field existed posts none, and sends as before.)
-    key = HiddenField(default=lambda: uuid.uuid4().hex,
+    key = HiddenField("", default=lambda: uuid.uuid4().hex,
                       validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])  # fmt: skip
     body = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=20000)])
     submit = SubmitField(_l("Send the answer"))

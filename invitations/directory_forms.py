@@ -214,5 +214,5 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    token = HiddenField(validators=[DataRequired()])
+    token = HiddenField("", validators=[DataRequired()])
     submit = SubmitField(_l("Import"))

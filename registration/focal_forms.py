@@ -69,7 +69,9 @@ def _text(label, max_length: int, *, required: str | None = None, area: bool = F
 class IntentForm(FlaskForm):
     """Whether the State takes part, and how."""
 
-    version = HiddenField()
+    # A hidden field's label is never shown, but one left out is made by WTForms' gettext,
+    # which reads its catalog from disk again in each request (Flask-WTF keeps it per request).
+    version = HiddenField("")
     participation = RadioField(
         _l("Will your delegation take part?"),
         choices=[
@@ -174,7 +176,7 @@ def _day_label(day: date, locale: Locale | None) -> str:
 class DelegateForm(FlaskForm):
     """A person in the delegation."""
 
-    seen = HiddenField()  # the delegate's last change when the form was shown
+    seen = HiddenField("")  # the delegate's last change when the form was shown
     honorific = _text(_l("Honorific (H.E., Mr, Ms, Dr...)"), 60)
     given_name = _text(_l("Given name"), 100, required=_l("Give the given name."))
     family_name = _text(_l("Family name"), 100, required=_l("Give the family name."))
