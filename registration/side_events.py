@@ -144,7 +144,8 @@ def promote_waiting(session: EventSession) -> list[SideEventPlace]:
     while True:
         waiting = _first_waiting(session, lock=True)
         if waiting is not None and not waiting.delegate.counted:
-            # No longer registered (a rejection that left the line would have said so).
+            # No longer registered, yet still in line (data from before rejections took
+            # people out of it): taken out, never promoted.
             cancel_place(waiting, actor="system")
             continue
         if waiting is None or not _take_place(session):
