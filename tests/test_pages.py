@@ -16,6 +16,10 @@ def demo(app):
     return db.session.scalar(db.select(Event).filter_by(slug=seed.DEMO_EVENT_SLUG))
 
 
+GENEVA = {"en": "Geneva", "fr": "Genève", "es": "Ginebra", "ru": "Женева", "zh": "日内瓦",
+          "ar": "جنيف"}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "language,title,dates",
     [
@@ -39,8 +43,10 @@ def test_home_page_shows_the_event_in_each_un_language(client, demo, language, t
     page = client.get(f"/?lang={language}").get_data(as_text=True)
     assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in page
     assert f"<h1>{title}</h1>".replace("'", "&#39;") in page
-    # The dates, then the venue, as one line of the page: not just a year found anywhere.
-    assert f'<p class="when-where">\n    {dates} ·\n    Palexpo, Geneva\n  </p>' in page
+    # The dates, then the venue and the city as the language writes it, as one line of the
+    # page: not just a year found anywhere.
+    place = "Palexpo, " + GENEVA[language]
+    assert f'<p class="when-where">\n    {dates} ·\n    {place}\n  </p>' in page
 
 
 def test_programme_times_are_shown_in_geneva_time(client, demo):
