@@ -17,6 +17,7 @@ from plenary.i18n import pick
 from plenary.models import Country, Event, EventSession, Organisation
 from plenary.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 
+from .events import utc_to_local
 from .models import Delegate, Delegation, PlaceState, SideEventPlace
 from .speakers import speakers
 
@@ -154,12 +155,10 @@ def side_event_rows(event: Event) -> Iterator[list[Any]]:
 
     Times are in the event's time zone, as the programme shows them.
     """
-    from .events import utc_to_local
-
     parties = _parties(event)
     query = (
         select(
-            EventSession.title, EventSession.starts_at, EventSession.capacity,
+            EventSession.id, EventSession.title, EventSession.starts_at, EventSession.capacity,
             SideEventPlace.state, Delegate.delegation_id, Delegate.honorific,
             Delegate.given_name, Delegate.family_name, Delegate.email,
             SideEventPlace.requested_at, SideEventPlace.confirmed_at,
@@ -170,27 +169,20 @@ def side_event_rows(event: Event) -> Iterator[list[Any]]:
         .order_by(EventSession.starts_at, EventSession.id, SideEventPlace.state,
                   SideEventPlace.requested_at, SideEventPlace.id)
     )  # fmt: skip
-    line: dict[str, int] = {}
-    for (
-        title,
-        starts_at,
-        capacity,
-        state,
-        delegation_id,
-        *person,
-        requested,
-        confirmed,
-    ) in db.session.execute(query):
-        name = pick(title, "en")
+
+    def local(moment):
+        return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None
+
+    in_line: dict[int, int] = {}  # by side event: two may share a title
+    for row in db.session.execute(query):
+        session_id, title, starts_at, capacity, state, delegation_id, *person = row[:-2]
         position = None
         if state == PlaceState.WAITING:
-            line[name] = position = line.get(name, 0) + 1
+            in_line[session_id] = position = in_line.get(session_id, 0) + 1
         code, party, _region = parties.get(delegation_id, ["", "", ""])
         yield [
-            name, utc_to_local(starts_at, event.timezone).replace(tzinfo=None), capacity,
-            _enum(state), position, code, party, *person,
-            utc_to_local(requested, event.timezone).replace(tzinfo=None),
-            utc_to_local(confirmed, event.timezone).replace(tzinfo=None) if confirmed else None,
+            pick(title, "en"), local(starts_at), capacity, _enum(state), position, code, party,
+            *person, local(row.requested_at), local(row.confirmed_at),
         ]  # fmt: skip
 
 

@@ -390,17 +390,23 @@ def test_the_side_events_export_lists_places_then_the_line_in_turn(client, staff
         side_events.sign_up(reception, person, actor="t")
     side_events.cancel_place(side_events.places_of([world.head])[(reception.id, world.head.id)],
                              actor="t")  # fmt: skip
+    # A second reception of the same title has its own line.
+    second = side_event(world.event, capacity=1)
+    second.starts_at += timedelta(hours=3)
+    second.ends_at += timedelta(hours=3)
+    for person in (world.member, third):
+        side_events.sign_up(second, person, actor="t")
     db.session.commit()
     base = f"/secretariat/events/{world.event.id}/exports"
     assert "side_events.csv" in client.get(queue_url(world)).get_data(as_text=True)
     response = client.get(f"{base}/side_events.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [(r["family_name"], r["place"], r["waiting_position"]) for r in rows] == [
-        ("Mets", "confirmed", ""), ("Kask", "waiting", "1")]  # fmt: skip
+        ("Mets", "confirmed", ""), ("Kask", "waiting", "1")] * 2  # fmt: skip
     assert rows[0]["side_event"] == "Networking reception" and rows[0]["code"] == "EE"
     assert rows[1]["given_name"].startswith("'=")  # formula-safe
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/side_events.xlsx").get_data())).active
-    assert sheet.max_row == 3
+    assert sheet.max_row == 5
 
 
 def test_exports_are_formula_safe_in_csv_and_xlsx(client, staff, world):
