@@ -109,11 +109,10 @@ RECENT = timedelta(hours=1)
 def not_reminded_lately(delegations: list, within: timedelta = RECENT) -> tuple[list, int]:
     """Those (delegation, missing) whose focal point had no reminder within `within`, and how
     many did. Each delegation is locked first, so two clicks at once send one reminder."""
-    from .delegations import lock_delegation  # reminders read delegations, not the reverse
+    from .delegations import lock_delegations  # reminders read delegations, not the reverse
 
-    for delegation, _missing in delegations:
-        lock_delegation(delegation)
     ids = [delegation.id for delegation, _missing in delegations]
+    lock_delegations(ids)
     lately = set()
     if ids:
         lately = set(

@@ -594,6 +594,10 @@ def test_the_review_works_on_postgresql(tmp_path, postgres_url):
         exported = client.get(f"{base}/exports/delegates.csv").get_data().decode("utf-8-sig")
         assert "'=1+2" in exported
         assert client.get(f"{base}/exports/speakers.xlsx").status_code == 200
+        assert client.get(f"{base}/exports/side_events.csv").status_code == 200
+        # Bulk reminders lock the delegations they remind, in one statement, then remind.
+        assert submit(client, f"{base}/delegations", f"{base}/reminders").status_code == 302
+        assert db.session.scalar(select(func.count(DelegationReminder.id))) >= 1
         db.session.remove()
         db.engine.dispose()
 
