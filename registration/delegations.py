@@ -136,7 +136,7 @@ def lock_delegation(delegation: Delegation, *, with_members: bool = False) -> De
     first, which the other request waits for, then reads what the first committed.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(_sqlite_lock_statement(), {"delegation": delegation.id})
+        lock_delegations([delegation.id])
     query = (
         select(Delegation)
         .where(Delegation.id == delegation.id)
@@ -148,18 +148,9 @@ def lock_delegation(delegation: Delegation, *, with_members: bool = False) -> De
     return db.session.scalars(query).unique().one()
 
 
-@functools.cache
-def _sqlite_lock_statement() -> Update:
-    return (
-        update(Delegation)
-        .where(Delegation.id == bindparam("delegation"))
-        .values(version=Delegation.version, updated_at=Delegation.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def lock_delegations(ids: list[int]) -> None:
-    """Lock these delegations at once, in one statement (as `lock_delegation` locks one)."""
+    """Lock these delegations at once, in one statement. On SQLite, which has no row locks,
+    a write that changes nothing takes the database's write lock (see `lock_delegation`)."""
     if not ids:
         return
     if db.session.get_bind().dialect.name == "sqlite":
@@ -658,6 +649,20 @@ def add_delegate(
     return delegate
 
 
+# What the Secretariat approved a person on: when a focal point changes any of it, an approved
+# delegate waits for the Secretariat again (their badge number is kept for the new badge).
+REVIEWED_FIELDS = frozenset({
+    "honorific", "given_name", "family_name", "email", "role", "nationality", "passport_number",
+    "date_of_birth", "passport_expires_on", "visa_letter_needed",
+})  # fmt: skip
+
+
+def _review_again(delegate: Delegate) -> None:
+    if delegate.state == DelegateState.APPROVED:
+        delegate.state = DelegateState.PENDING
+        delegate.approved_at = None
+
+
 def seen_token(delegate: Delegate) -> str:
     """What a form shows of the delegate's last change, to tell whether it was changed since."""
     return delegate.updated_at.isoformat() if delegate.updated_at else ""
@@ -706,20 +711,6 @@ def update_delegate(
     if delegation.state in (DelegationState.SUBMITTED, DelegationState.APPROVED):
         notify.delegation_changed(delegation)
     return changes
-
-
-# What the Secretariat approved a person on: when a focal point changes any of it, an approved
-# delegate waits for the Secretariat again (their badge number is kept for the new badge).
-REVIEWED_FIELDS = frozenset({
-    "honorific", "given_name", "family_name", "email", "role", "nationality", "passport_number",
-    "date_of_birth", "passport_expires_on", "visa_letter_needed",
-})  # fmt: skip
-
-
-def _review_again(delegate: Delegate) -> None:
-    if delegate.state == DelegateState.APPROVED:
-        delegate.state = DelegateState.PENDING
-        delegate.approved_at = None
 
 
 def attach_photo(
